@@ -1,0 +1,66 @@
+package i18n
+
+// Messages shared by every part of kyso: errors, roles, agency kinds.
+func init() {
+	register(map[string][2]string{
+		"error.internal":       {"Đã xảy ra lỗi trong hệ thống. Vui lòng thử lại; nếu lỗi còn lặp lại, hãy báo cho quản trị viên.", "Something went wrong on our side. Please try again; if it keeps happening, tell your administrator."},
+		"error.not_found":      {"Không tìm thấy trang hoặc dữ liệu yêu cầu.", "The page or data you asked for was not found."},
+		"error.body_too_large": {"Dữ liệu gửi lên quá lớn (tối đa %s).", "The request is too large (at most %s)."},
+		"error.json_invalid":   {"Dữ liệu JSON không hợp lệ: %s.", "The JSON is not valid: %s."},
+		"error.form_invalid":   {"Không đọc được biểu mẫu gửi lên.", "The submitted form could not be read."},
+		"error.method":         {"Phương thức không được hỗ trợ.", "Method not allowed."},
+
+		"role.admin":         {"Quản trị hệ thống", "Administrator"},
+		"role.leader":        {"Lãnh đạo", "Leader"},
+		"role.clerk":         {"Văn thư", "Clerk"},
+		"role.specialist":    {"Chuyên viên", "Specialist"},
+		"role.cert_manager":  {"Quản lý chứng thư số", "Certificate manager"},
+		"role.cert_approver": {"Phê duyệt chứng thư số", "Certificate approver"},
+		"role.ca_operator":   {"Vận hành CA", "CA operator"},
+		"role.inspector":     {"Thanh tra, kiểm tra", "Inspector"},
+
+		"kind.province":   {"UBND tỉnh, thành phố", "Provincial People's Committee"},
+		"kind.office":     {"Văn phòng", "Office"},
+		"kind.department": {"Sở, ban, ngành", "Department"},
+		"kind.district":   {"UBND cấp huyện", "District People's Committee"},
+		"kind.commune":    {"UBND cấp xã", "Commune People's Committee"},
+		"kind.other":      {"Đơn vị khác", "Other unit"},
+
+		"org.forbidden":                   {"Bạn không có quyền thực hiện thao tác này. Hãy liên hệ quản trị viên của cơ quan nếu cần được cấp quyền.", "You are not allowed to do this. Ask your agency's administrator if you need the right."},
+		"org.email_invalid":               {"Địa chỉ thư điện tử không hợp lệ.", "The e-mail address is not valid."},
+		"org.phone_invalid":               {"Số điện thoại không hợp lệ (chỉ gồm chữ số, dấu cách, + . ( ) -).", "The phone number is not valid (digits, spaces and + . ( ) - only)."},
+		"org.agency.not_found":            {"Không tìm thấy cơ quan.", "Agency not found."},
+		"org.agency.parent_not_found":     {"Không tìm thấy cơ quan cấp trên đã chọn.", "The chosen parent agency was not found."},
+		"org.agency.code_invalid":         {"Mã định danh \"%s\" không đúng dạng 000.00.00.X00 (ví dụ 000.00.31.H56).", "The identifier code \"%s\" is not of the form 000.00.00.X00 (e.g. 000.00.31.H56)."},
+		"org.agency.code_taken":           {"Mã định danh %s đã được dùng cho cơ quan khác.", "The identifier code %s is already used by another agency."},
+		"org.agency.name_invalid":         {"Tên cơ quan không được để trống (tối đa 300 ký tự).", "The agency name is required (at most 300 characters)."},
+		"org.agency.short_name_invalid":   {"Tên viết tắt chỉ gồm chữ in hoa, chữ số, & và dấu chấm, tối đa 20 ký tự (ví dụ STTTT, BCVT&CNTT).", "The abbreviation takes capital letters, digits, & and dots, at most 20 characters (e.g. STTTT, BCVT&CNTT)."},
+		"org.agency.kind_invalid":         {"Loại cơ quan không hợp lệ.", "The agency type is not valid."},
+		"org.agency.deactivate_own":       {"Không thể ngừng hoạt động cơ quan của chính bạn.", "You cannot deactivate your own agency."},
+		"org.department.name_invalid":     {"Tên đơn vị không được để trống (tối đa 300 ký tự).", "The department name is required (at most 300 characters)."},
+		"org.department.not_found":        {"Không tìm thấy đơn vị.", "Department not found."},
+		"org.department.short_name_taken": {"Tên viết tắt %s đã được dùng cho đơn vị khác của cơ quan.", "The abbreviation %s is already used by another department of this agency."},
+		"org.department.not_in_agency":    {"Đơn vị đã chọn không thuộc cơ quan của người dùng.", "The chosen department does not belong to the user's agency."},
+		"org.user.not_found":              {"Không tìm thấy người dùng.", "User not found."},
+		"org.user.username_invalid":       {"Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch dưới, gạch ngang.", "The username takes 3–64 characters: lower-case letters without diacritics, digits, dots, underscores, hyphens."},
+		"org.user.username_taken":         {"Tên đăng nhập %s đã có người dùng.", "The username %s is taken."},
+		"org.user.full_name_invalid":      {"Họ và tên không được để trống (tối đa 200 ký tự).", "The full name is required (at most 200 characters)."},
+		"org.user.title_invalid":          {"Chức vụ quá dài (tối đa 200 ký tự).", "The title is too long (at most 200 characters)."},
+		"org.user.role_invalid":           {"Vai trò không hợp lệ: %s.", "Unknown role: %s."},
+		"org.user.lockout_self":           {"Bạn không thể tự khóa tài khoản hoặc bỏ quyền quản trị của chính mình; hãy nhờ một quản trị viên khác.", "You cannot deactivate yourself or remove your own administrator role; ask another administrator."},
+
+		"password.too_short":     {"Mật khẩu phải có ít nhất %d ký tự.", "The password must have at least %d characters."},
+		"password.too_long":      {"Mật khẩu dài tối đa %d ký tự.", "The password may have at most %d characters."},
+		"password.too_simple":    {"Mật khẩu quá đơn giản; hãy dùng một cụm từ dễ nhớ mà khó đoán.", "The password is too simple; use a phrase that is easy to remember and hard to guess."},
+		"password.current_wrong": {"Mật khẩu hiện tại không đúng.", "The current password is wrong."},
+		"password.same":          {"Mật khẩu mới phải khác mật khẩu hiện tại.", "The new password must differ from the current one."},
+
+		"auth.bad_credentials": {"Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."},
+		"auth.locked":          {"Tài khoản tạm khóa do đăng nhập sai nhiều lần. Hãy thử lại sau %d phút.", "The account is locked after too many failed logins. Try again in %d minutes."},
+		"auth.rate_limited":    {"Có quá nhiều lần đăng nhập từ địa chỉ này. Hãy đợi một phút rồi thử lại.", "Too many login attempts from this address. Wait a minute and try again."},
+		"auth.required":        {"Bạn cần đăng nhập để tiếp tục.", "Please log in to continue."},
+		"auth.csrf":            {"Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại.", "The form has expired or is not valid. Reload the page and submit it again."},
+		"auth.token_invalid":   {"Mã truy cập API không hợp lệ hoặc đã hết hạn.", "The API token is not valid or has expired."},
+		"auth.token_name":      {"Hãy đặt tên cho mã truy cập (tối đa 100 ký tự).", "Give the token a name (at most 100 characters)."},
+	})
+}
