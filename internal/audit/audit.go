@@ -114,7 +114,7 @@ func Append(ctx context.Context, tx *store.Tx, ev *Event) error {
 
 // Record appends ev in a transaction of its own, for events that accompany
 // no other change (a failed login, a download).
-func Record(ctx context.Context, db *store.DB, ev *Event) error {
+func Record(ctx context.Context, db store.Handle, ev *Event) error {
 	return db.InTx(ctx, func(tx *store.Tx) error { return Append(ctx, tx, ev) })
 }
 

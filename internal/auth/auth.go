@@ -20,7 +20,7 @@ import (
 
 // Service logs users in and recognises them afterwards.
 type Service struct {
-	db  *store.DB
+	db  store.Handle
 	org *org.Service
 	now func() time.Time
 
@@ -61,7 +61,7 @@ func WithLoginRate(burst int, interval time.Duration) Option {
 }
 
 // New returns a Service.
-func New(db *store.DB, orgs *org.Service, opts ...Option) *Service {
+func New(db store.Handle, orgs *org.Service, opts ...Option) *Service {
 	s := &Service{
 		db: db, org: orgs, now: time.Now,
 		sessionTTL: 12 * time.Hour, idleTTL: 2 * time.Hour,

@@ -70,3 +70,16 @@ func (a *Actor) Event(action, objectType, objectID string) *audit.Event {
 		Action: action, ObjectType: objectType, ObjectID: objectID, IP: a.IP,
 	}
 }
+
+// AuditScope returns the agency subtree whose audit events the actor may
+// read ("" for all), and false when they may read none. Administrators and
+// inspectors read their subtree; everyone else reads none.
+func (a *Actor) AuditScope() (string, bool) {
+	switch {
+	case a.System:
+		return "", true
+	case a.HasAny(RoleAdmin, RoleInspector):
+		return a.AgencyPath, true
+	}
+	return "", false
+}

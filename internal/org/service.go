@@ -11,7 +11,7 @@ import (
 
 // Service reads and changes agencies, departments and users.
 type Service struct {
-	db       *store.DB
+	db       store.Handle
 	now      func() time.Time
 	pwParams password.Params
 }
@@ -26,7 +26,7 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 func WithPasswordParams(p password.Params) Option { return func(s *Service) { s.pwParams = p } }
 
 // New returns a Service on db.
-func New(db *store.DB, opts ...Option) *Service {
+func New(db store.Handle, opts ...Option) *Service {
 	s := &Service{db: db, now: time.Now, pwParams: password.Default}
 	for _, o := range opts {
 		o(s)

@@ -26,6 +26,14 @@ type Querier interface {
 	Dialect() Dialect
 }
 
+// Handle is a database or a transaction that services run on. A service
+// built on a Tx joins that transaction, so that several services' changes
+// commit together (kyso init creates a whole province in one transaction).
+type Handle interface {
+	Querier
+	InTx(ctx context.Context, fn func(tx *Tx) error) error
+}
+
 // DB is an open kyso database.
 type DB struct {
 	sql     *sql.DB
@@ -208,6 +216,10 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, rebind(tx.dialect, query), args...)
 }
+
+// InTx runs fn inside tx: the work joins the outer transaction, which
+// commits or rolls back as a whole.
+func (tx *Tx) InTx(ctx context.Context, fn func(tx *Tx) error) error { return fn(tx) }
 
 // InTx runs fn in a transaction: committed when fn returns nil, rolled back
 // otherwise (and on panic), so a failed operation leaves no partial rows.

@@ -1,0 +1,85 @@
+// Package web serves kyso over HTTP: server-rendered HTML pages for people
+// and the JSON API under /api/v1/ for other software, plus /healthz and
+// /metrics. Handlers parse input, call the domain services (which check
+// permissions and write audit events) and render the result; they hold no
+// policy of their own.
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kyso-vn/kyso/internal/app"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+//go:embed openapi.json
+var openapiJSON []byte
+
+// Server is kyso's HTTP handler.
+type Server struct {
+	app       *app.App
+	mux       *http.ServeMux
+	handler   http.Handler
+	pages     *pages
+	metrics   *metrics
+	registry  *prometheus.Registry
+	apiRoutes []string // "METHOD /api/v1/…" patterns, checked against openapi.json by tests
+	secure    bool     // cookies carry Secure
+}
+
+// MaxBodyBytes bounds request bodies unless a route sets its own limit.
+const MaxBodyBytes = 1 << 20
+
+// New builds the handler for a.
+func New(a *app.App) (*Server, error) {
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{app: a, mux: http.NewServeMux(), pages: p, registry: prometheus.NewRegistry()}
+	s.secure = len(a.Config.PublicURL) > 8 && a.Config.PublicURL[:8] == "https://"
+	s.metrics = newMetrics(s.registry)
+	s.routes()
+	s.handler = s.recoverer(s.metrics.middleware(s.logRequests(s.securityHeaders(s.limitBody(s.authenticate(s.csrf(s.mux)))))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// RunBackground does periodic upkeep until ctx ends: expired sessions and
+// tokens are purged hourly.
+func (s *Server) RunBackground(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := s.app.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			s.app.Log.Warn("purge expired sessions", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Server) static() http.Handler {
+	sub, _ := fs.Sub(staticFiles, "static")
+	fsrv := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		http.StripPrefix("/static/", fsrv).ServeHTTP(w, r)
+	})
+}
