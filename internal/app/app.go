@@ -77,10 +77,14 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	return New(cfg, db, blobs, log), nil
+}
+
+// New assembles an App from parts that are already open; Open uses it, and
+// tests use it to run the whole application on any engine.
+func New(cfg Config, db *store.DB, blobs blob.Store, log *slog.Logger, authOpts ...auth.Option) *App {
 	orgs := org.New(db, org.WithPasswordParams(cfg.passwordParams()))
-	return &App{
-		Config: cfg, DB: db, Blobs: blobs, Org: orgs, Auth: auth.New(db, orgs), Log: log,
-	}, nil
+	return &App{Config: cfg, DB: db, Blobs: blobs, Org: orgs, Auth: auth.New(db, orgs, authOpts...), Log: log}
 }
 
 // Close releases the database.

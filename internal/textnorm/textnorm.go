@@ -1,67 +1,107 @@
-// Package textnorm is kyso's one normalisation rule for Vietnamese text:
-// NFC for everything stored and shown, and a search fold shared by indexing
-// and querying on both database engines.
 package textnorm
 
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
 
-// NFC returns s in Unicode Normalization Form C.
-func NFC(s string) string { return norm.NFC.String(strings.ToValidUTF8(s, "\uFFFD")) }
+// NFC returns s in Unicode Normalization Form C, the form all stored text
+// is kept in. Each invalid UTF-8 byte becomes U+FFFD, so the result can
+// always be stored: PostgreSQL rejects invalid UTF-8 in text columns.
+func NFC(s string) string {
+	return norm.NFC.String(validUTF8(s))
+}
 
-// IsNFC reports whether s is already in NFC.
-func IsNFC(s string) bool { return norm.NFC.IsNormalString(s) }
+// IsNFC reports whether s is valid UTF-8 in Normalization Form C, that is,
+// whether NFC(s) == s.
+func IsNFC(s string) bool {
+	return utf8.ValidString(s) && norm.NFC.IsNormalString(s)
+}
 
-// Fold maps s to its search form: no diacritics, đ→d, lower case, single
-// spaces. "Quyết định" and "quyet dinh" fold alike.
-func Fold(s string) string {
-	d := norm.NFD.String(strings.ToValidUTF8(s, "\uFFFD"))
+// validUTF8 replaces each invalid byte with U+FFFD, as ranging over a string
+// does, so that NFC, Clean and Fold treat bad input alike and
+// Fold(NFC(s)) == Fold(s).
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
 	var b strings.Builder
-	b.Grow(len(d))
-	space := false
-	for _, r := range d {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(unicode.ToLower(r))
+	b.Grow(len(s) + 2*utf8.UTFMax)
+	for _, r := range s {
+		b.WriteRune(r)
 	}
 	return b.String()
 }
 
-// Clean prepares a user-entered single-line field: NFC, no control
-// characters, single spaces, trimmed.
+// Clean tidies a user-entered single-line field: invalid UTF-8 becomes
+// U+FFFD, control characters are dropped, whitespace (including tabs and line
+// breaks) collapses to single spaces, the ends are trimmed and the result is
+// NFC.
 func Clean(s string) string {
-	s = NFC(s)
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false
-	for _, r := range s {
+	w := spaceWriter{b: &b}
+	for _, r := range s { // range yields U+FFFD for each invalid byte
 		switch {
 		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
+			// Before the control check: tab, CR and LF are both, and a line
+			// break pasted between two words must not join them.
+			w.space()
 		case unicode.IsControl(r):
-			continue
+		default:
+			w.rune(r)
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
 	}
-	return b.String()
+	// NFC last: dropping a control character can bring a base letter and a
+	// combining mark together, which only composes afterwards.
+	return norm.NFC.String(b.String())
+}
+
+// spaceWriter collapses whitespace: a space is written only once a
+// non-space follows it, which also trims both ends.
+type spaceWriter struct {
+	b       *strings.Builder
+	pending bool
+}
+
+func (w *spaceWriter) space() {
+	w.pending = w.b.Len() > 0
+}
+
+func (w *spaceWriter) flush() {
+	if w.pending {
+		w.b.WriteByte(' ')
+		w.pending = false
+	}
+}
+
+func (w *spaceWriter) byte(c byte) {
+	w.flush()
+	w.b.WriteByte(c)
+}
+
+// ascii writes c folded: whitespace collapsed and A-Z lowercased.
+func (w *spaceWriter) ascii(c byte) {
+	switch {
+	case asciiSpace(c):
+		w.space()
+	case 'A' <= c && c <= 'Z':
+		w.byte(c + 'a' - 'A')
+	default:
+		w.byte(c)
+	}
+}
+
+func (w *spaceWriter) rune(r rune) {
+	w.flush()
+	w.b.WriteRune(r)
+}
+
+// asciiSpace reports whether c is one of the ASCII bytes unicode.IsSpace
+// accepts.
+func asciiSpace(c byte) bool {
+	return c == ' ' || ('\t' <= c && c <= '\r')
 }

@@ -95,7 +95,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // so that a typo in a field name is an error rather than silently ignored.
 func decodeJSON(r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
-	if ct != "" && !strings.HasPrefix(ct, "application/json") {
+	if !strings.HasPrefix(ct, "application/json") {
 		return apperr.New(apperr.Invalid, "error.json_invalid", "Content-Type must be application/json")
 	}
 	dec := json.NewDecoder(r.Body)
