@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use; later issues add openssl, poppler-utils, …
+# Debian packages the tests use: OpenSSL checks what the CA, OCSP responder
+# and TSA produce; SoftHSM2 is the PKCS#11 token.
 need=()
-for pkg in ca-certificates; do
+for pkg in ca-certificates openssl softhsm2; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then
@@ -38,3 +39,11 @@ CGO_ENABLED=0 go build -o /dev/null ./cmd/kyso
 
 echo "== go test"
 go test -count=1 -timeout 20m "$@" ./...
+
+# Keys in PKCS#11 tokens need cgo; they are tested against SoftHSM2.
+if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v gcc >/dev/null; then
+  echo "== go test -tags pkcs11 (SoftHSM2)"
+  CGO_ENABLED=1 go test -count=1 -tags pkcs11 "$@" ./internal/keys/
+else
+  echo "== skipping PKCS#11 tests: SoftHSM2 or gcc missing (apt-get install softhsm2 gcc)"
+fi

@@ -48,6 +48,11 @@ func printCredentials(w io.Writer, creds []app.Credential) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", c.Username, c.Password, strings.Join(roles, ", "), c.FullName, c.Agency)
 	}
 	tw.Flush()
+	for _, c := range creds {
+		if c.Note != "" {
+			fmt.Fprintln(w, "\nLưu ý (note):", c.Note)
+		}
+	}
 }
 
 // writeCredentials keeps the demo logins in the data directory, readable by

@@ -80,7 +80,7 @@ func serve(ctx context.Context, a *app.App) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
-	go h.RunBackground(ctx)
+	go a.RunBackground(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("kyso is serving", "url", "http://"+ln.Addr().String(), "data", a.Config.DataDir, "database", a.DB.Dialect().String())

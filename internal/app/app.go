@@ -11,8 +11,10 @@ import (
 
 	"github.com/kyso-vn/kyso/internal/auth"
 	"github.com/kyso-vn/kyso/internal/blob"
+	"github.com/kyso-vn/kyso/internal/ocsp"
 	"github.com/kyso-vn/kyso/internal/org"
 	"github.com/kyso-vn/kyso/internal/password"
+	"github.com/kyso-vn/kyso/internal/pki"
 	"github.com/kyso-vn/kyso/internal/store"
 )
 
@@ -23,6 +25,8 @@ type App struct {
 	Blobs  blob.Store
 	Org    *org.Service
 	Auth   *auth.Service
+	PKI    *pki.Service
+	OCSP   *ocsp.Responder
 	Log    *slog.Logger
 }
 
@@ -77,7 +81,21 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	return New(cfg, db, blobs, log), nil
+	a := New(cfg, db, blobs, log)
+	pass, err := cfg.keyPassphrase()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if a.PKI, err = pki.Open(ctx, db, cfg.pkiConfig(cfg.DataDir, pass)); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := a.newResponder(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 // New assembles an App from parts that are already open; Open uses it, and

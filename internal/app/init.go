@@ -11,6 +11,7 @@ import (
 	"github.com/kyso-vn/kyso/internal/demo"
 	"github.com/kyso-vn/kyso/internal/org"
 	"github.com/kyso-vn/kyso/internal/password"
+	"github.com/kyso-vn/kyso/internal/pki"
 	"github.com/kyso-vn/kyso/internal/store"
 )
 
@@ -23,12 +24,16 @@ type InitOptions struct {
 	AgencyName, AgencyCode, AgencyShortName string
 	// AdminPassword for the first administrator; empty means generated.
 	AdminPassword string
+	// Province names the province in CA subjects.
+	Province string
 }
 
 // Credential is a login created by init, printed once for the operator.
 type Credential struct {
 	Username, Password, FullName, Title, Agency string
 	Roles                                       []org.Role
+	// Note is something the operator must know, printed once.
+	Note string
 }
 
 // ErrAlreadyInitialized is returned when init finds an existing installation.
@@ -80,7 +85,11 @@ func Init(ctx context.Context, cfg Config, opts InitOptions) ([]Credential, erro
 	if err := os.Mkdir(filepath.Join(tmp, "blobs"), 0o750); err != nil {
 		return nil, fmt.Errorf("init: %w", err)
 	}
-	creds, err := initDatabase(ctx, cfg, tmp, opts)
+	pass, generated, err := cfg.newKeyPassphrase(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("init: key passphrase: %w", err)
+	}
+	creds, err := initDatabase(ctx, cfg, tmp, pass, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +103,14 @@ func Init(ctx context.Context, cfg Config, opts InitOptions) ([]Credential, erro
 		return nil, fmt.Errorf("init: move the new installation into %s: %s", dir, describe(err))
 	}
 	done = true
+	if generated && len(creds) > 0 {
+		creds[0].Note = "The CA keys are encrypted with a generated passphrase kept in " + filepath.Join(dir, passphraseFile) +
+			"; for production, create the installation with KYSO_KEY_PASSPHRASE_FILE pointing outside the data directory."
+	}
 	return creds, nil
 }
 
-func initDatabase(ctx context.Context, cfg Config, tmpDir string, opts InitOptions) ([]Credential, error) {
+func initDatabase(ctx context.Context, cfg Config, tmpDir string, pass []byte, opts InitOptions) ([]Credential, error) {
 	db, err := store.Open(ctx, cfg.storeOptions(tmpDir))
 	if err != nil {
 		return nil, err
@@ -119,6 +132,19 @@ func initDatabase(ctx context.Context, cfg Config, tmpDir string, opts InitOptio
 		if err != nil {
 			return err
 		}
+		province := opts.Province
+		if opts.Demo && province == "" {
+			province = demo.Province
+		}
+		root, err := rootAgency(ctx, orgs, sys)
+		if err != nil {
+			return err
+		}
+		// Keys are written under tmpDir, which becomes the data directory;
+		// key URIs are relative to it.
+		if _, err := pki.Bootstrap(ctx, tx, cfg.pkiConfig(tmpDir, pass), pki.HierarchyOptions{Organization: root.Name, Province: province}); err != nil {
+			return fmt.Errorf("certificate authority: %w", err)
+		}
 		if err := store.SetMeta(ctx, tx, "installation_id", store.NewID()); err != nil {
 			return err
 		}
@@ -128,6 +154,15 @@ func initDatabase(ctx context.Context, cfg Config, tmpDir string, opts InitOptio
 		return nil, fmt.Errorf("init: %w", err)
 	}
 	return creds, nil
+}
+
+// rootAgency finds the agency at the top of the tree, whose name the CA carries.
+func rootAgency(ctx context.Context, orgs *org.Service, sys *org.Actor) (*org.Agency, error) {
+	all, err := orgs.ListAgencies(ctx, sys)
+	if err != nil || len(all) == 0 {
+		return nil, fmt.Errorf("no root agency: %w", err)
+	}
+	return all[0], nil
 }
 
 func bootstrap(ctx context.Context, orgs *org.Service, sys *org.Actor, opts InitOptions) ([]Credential, error) {

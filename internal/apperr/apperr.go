@@ -64,6 +64,12 @@ func Wrap(err error, k Kind, key string, args ...any) *Error {
 	return &Error{Kind: k, Key: key, Args: args, Err: err}
 }
 
+// WithField names the input field at fault and returns e.
+func (e *Error) WithField(field string) *Error {
+	e.Field = field
+	return e
+}
+
 // InvalidField returns an Invalid error that names the field at fault.
 func InvalidField(field, key string, args ...any) *Error {
 	return &Error{Kind: Invalid, Key: key, Args: args, Field: field}

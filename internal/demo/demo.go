@@ -16,6 +16,9 @@ import (
 	"github.com/kyso-vn/kyso/internal/password"
 )
 
+// Province is the demo province's name, used in CA subjects.
+const Province = "Quảng Ngãi"
+
 // User is a demo login.
 type User struct {
 	User     *org.User

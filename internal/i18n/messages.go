@@ -32,6 +32,7 @@ func init() {
 		"org.agency.not_found":            {"Không tìm thấy cơ quan.", "Agency not found."},
 		"org.agency.parent_not_found":     {"Không tìm thấy cơ quan cấp trên đã chọn.", "The chosen parent agency was not found."},
 		"org.agency.code_invalid":         {"Mã định danh \"%s\" không đúng dạng 000.00.00.X00 (ví dụ 000.00.31.H56).", "The identifier code \"%s\" is not of the form 000.00.00.X00 (e.g. 000.00.31.H56)."},
+		"org.agency.code_unknown":         {"Không có cơ quan nào mang mã định danh %s.", "No agency has the identifier code %s."},
 		"org.agency.code_taken":           {"Mã định danh %s đã được dùng cho cơ quan khác.", "The identifier code %s is already used by another agency."},
 		"org.agency.name_invalid":         {"Tên cơ quan không được để trống (tối đa 300 ký tự).", "The agency name is required (at most 300 characters)."},
 		"org.agency.short_name_invalid":   {"Tên viết tắt chỉ gồm chữ in hoa, chữ số, & và dấu chấm, tối đa 20 ký tự (ví dụ STTTT, BCVT&CNTT).", "The abbreviation takes capital letters, digits, & and dots, at most 20 characters (e.g. STTTT, BCVT&CNTT)."},

@@ -319,3 +319,16 @@ func changes(m map[string][2]any) map[string]any {
 	}
 	return out
 }
+
+// AgencyByCode finds an agency by its identifier code, without a permission
+// check: for trusted callers (the CLI on the server, exchange routing).
+func (s *Service) AgencyByCode(ctx context.Context, code string) (*Agency, error) {
+	a, err := scanAgency(s.db.QueryRowContext(ctx, `SELECT `+agencyColumns+` FROM agencies WHERE code = ?`, strings.ToUpper(strings.TrimSpace(code))))
+	if errors.Is(store.NotFound(err), store.ErrNotFound) {
+		return nil, apperr.New(apperr.NotFound, "org.agency.code_unknown", code)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("org: agency by code: %w", err)
+	}
+	return a, nil
+}

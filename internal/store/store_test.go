@@ -26,7 +26,7 @@ func TestMigrateCreatesSchema(t *testing.T) {
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatalf("second migrate: %v", err)
 		}
-		for _, table := range []string{"kyso_meta", "agencies", "departments", "users", "user_roles", "sessions", "api_tokens", "audit_events", "audit_head"} {
+		for _, table := range []string{"kyso_meta", "agencies", "departments", "users", "user_roles", "sessions", "api_tokens", "audit_events", "audit_head", "ca_identities", "certificates", "crls", "cert_requests"} {
 			var n int
 			if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
 				t.Errorf("table %s: %v", table, err)

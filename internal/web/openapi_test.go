@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kyso-vn/kyso/internal/app"
 )
 
 // TestOpenAPIMatchesRoutes holds openapi.json to the handlers: every API
@@ -29,7 +31,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			documented = append(documented, strings.ToUpper(method)+" "+path)
 		}
 	}
-	s := &Server{mux: http.NewServeMux(), metrics: newMetrics(prometheus.NewRegistry())}
+	s := &Server{app: &app.App{}, mux: http.NewServeMux(), metrics: newMetrics(prometheus.NewRegistry())}
 	s.routes()
 	slices.Sort(documented)
 	served := slices.Clone(s.apiRoutes)

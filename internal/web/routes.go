@@ -50,6 +50,16 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /static/", s.static())
 	s.handle("GET /api/v1/openapi.json", public, s.openapi)
 
+	// Certificate authority: the URLs written into certificates.
+	s.handle("GET /ca/{file}", public, s.caCert)
+	s.handle("GET /crl/{file}", public, s.crl)
+	if s.app.OCSP != nil {
+		// RFC 6960 A.1: POST to /ocsp, GET /ocsp/{base64 request}.
+		h := http.StripPrefix("/ocsp", s.app.OCSP)
+		s.mux.Handle("POST /ocsp", h)
+		s.mux.Handle("/ocsp/", h)
+	}
+
 	// Pages.
 	s.handle("GET /{$}", loggedIn, s.homePage)
 	s.handle("GET /login", public, s.loginPage)

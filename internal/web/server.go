@@ -6,11 +6,9 @@
 package web
 
 import (
-	"context"
 	"embed"
 	"io/fs"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -57,23 +55,6 @@ func New(a *app.App) (*Server, error) {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// RunBackground does periodic upkeep until ctx ends: expired sessions and
-// tokens are purged hourly.
-func (s *Server) RunBackground(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if err := s.app.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
-			s.app.Log.Warn("purge expired sessions", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
 
 func (s *Server) static() http.Handler {
 	sub, _ := fs.Sub(staticFiles, "static")
