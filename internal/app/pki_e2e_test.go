@@ -1,0 +1,166 @@
+package app_test
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kyso-vn/kyso/internal/app"
+	"github.com/kyso-vn/kyso/internal/org"
+	"github.com/kyso-vn/kyso/internal/pki"
+	"github.com/kyso-vn/kyso/internal/web"
+)
+
+// server is a whole kyso installation serving on 127.0.0.1, with the URLs
+// in its certificates pointing at itself.
+type server struct {
+	app *app.App
+	url string
+	dir string
+}
+
+func startKyso(t *testing.T) *server {
+	t.Helper()
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl is not installed: apt-get install openssl")
+	}
+	t.Setenv("KYSO_DATABASE_URL", "")
+	t.Setenv("KYSO_KEY_PASSPHRASE", "cụm mật khẩu kiểm thử đủ dài")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cfg := app.Config{DataDir: filepath.Join(dir, "data"), PublicURL: "http://" + ln.Addr().String(), DevFastPasswords: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	if _, err := app.Init(ctx, cfg, app.InitOptions{Demo: true}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	h, err := web.New(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	go a.RunBackground(ctx)
+	t.Cleanup(func() { srv.Close() })
+	return &server{app: a, url: cfg.PublicURL, dir: dir}
+}
+
+func (s *server) file(t *testing.T, name string, pemType string, ders ...[]byte) string {
+	t.Helper()
+	var b []byte
+	for _, d := range ders {
+		b = append(b, pem.EncodeToMemory(&pem.Block{Type: pemType, Bytes: d})...)
+	}
+	p := filepath.Join(s.dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func fetch(t *testing.T, url string) []byte {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", url, res.StatusCode, b)
+	}
+	return b
+}
+
+func openssl(t *testing.T, args ...string) string {
+	t.Helper()
+	out, _ := exec.Command("openssl", args...).CombinedOutput()
+	return string(out)
+}
+
+func TestOCSPAndCRLWithOpenSSL(t *testing.T) {
+	s := startKyso(t)
+	ctx := context.Background()
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	csr, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "Huỳnh Thị Mỹ Linh"}}, key)
+	c, err := s.app.PKI.Issue(ctx, org.SystemActor("test"), pki.IssueRequest{Profile: pki.ProfilePersonal, CSR: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csr})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := c.X509()
+	chain := s.app.PKI.Chain()
+	// The chain and issuer come from the URLs in the certificate, as a
+	// relying party would fetch them.
+	issuerDER := fetch(t, x.IssuingCertificateURL[0])
+	issuer := s.file(t, "issuer.pem", "CERTIFICATE", issuerDER)
+	roots := s.file(t, "root.pem", "CERTIFICATE", chain[1].Raw)
+	all := s.file(t, "chain.pem", "CERTIFICATE", chain[0].Raw, chain[1].Raw)
+	leaf := s.file(t, "leaf.pem", "CERTIFICATE", c.DER)
+	ocspURL := x.OCSPServer[0]
+	if !strings.HasPrefix(ocspURL, s.url) {
+		t.Fatalf("OCSP URL %s does not point at this server %s", ocspURL, s.url)
+	}
+	ocspCheck := func(extra ...string) string {
+		return openssl(t, append([]string{"ocsp", "-issuer", issuer, "-cert", leaf, "-url", ocspURL, "-CAfile", all, "-resp_text"}, extra...)...)
+	}
+	crlCheck := func() string {
+		crl := s.file(t, "crl.pem", "X509 CRL", fetch(t, x.CRLDistributionPoints[0]))
+		return openssl(t, "verify", "-crl_check", "-CRLfile", crl, "-CAfile", roots, "-untrusted", issuer, leaf)
+	}
+
+	for _, extra := range [][]string{nil, {"-no_nonce"}} {
+		out := ocspCheck(extra...)
+		if !strings.Contains(out, "Response verify OK") || !strings.Contains(out, leaf+": good") {
+			t.Fatalf("openssl ocsp %v before revocation:\n%s", extra, out)
+		}
+		if extra == nil && strings.Contains(out, "WARNING: no nonce") {
+			t.Errorf("the nonce was not echoed:\n%s", out)
+		}
+	}
+	if out := crlCheck(); !strings.Contains(out, ": OK") {
+		t.Fatalf("CRL check before revocation:\n%s", out)
+	}
+
+	if _, err := s.app.PKI.Revoke(ctx, org.SystemActor("test"), c.Serial, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{nil, {"-no_nonce"}} {
+		out := ocspCheck(extra...)
+		if !strings.Contains(out, "Response verify OK") || !strings.Contains(out, leaf+": revoked") || !strings.Contains(out, "Reason: keyCompromise") {
+			t.Fatalf("openssl ocsp %v after revocation:\n%s", extra, out)
+		}
+	}
+	if out := crlCheck(); !strings.Contains(out, "certificate revoked") {
+		t.Fatalf("CRL check after revocation:\n%s", out)
+	}
+
+	// A malformed request is refused and changes nothing.
+	res, err := http.Post(s.url+"/ocsp", "application/ocsp-request", strings.NewReader("garbage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("garbage OCSP request: HTTP %d, want 400", res.StatusCode)
+	}
+}
