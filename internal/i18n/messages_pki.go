@@ -25,3 +25,23 @@ func init() {
 		"pki.subject.dns_name_invalid": {"Tên miền \"%s\" không hợp lệ.", "The DNS name \"%s\" is not valid."},
 	})
 }
+
+// Messages of the registration workflow.
+func init() {
+	register(map[string][2]string{
+		"ra.not_manager":             {"Chỉ người quản lý chứng thư số của cơ quan mới lập được đề nghị.", "Only the agency's certificate manager can file requests."},
+		"ra.not_approver":            {"Chỉ người phê duyệt chứng thư số mới quyết định được đề nghị.", "Only a certificate approver can decide requests."},
+		"ra.own_request":             {"Người lập đề nghị không được tự phê duyệt; hãy để một người phê duyệt khác quyết định.", "Whoever filed a request cannot approve it; another approver must decide."},
+		"ra.not_found":               {"Không tìm thấy đề nghị.", "Request not found."},
+		"ra.already_decided":         {"Đề nghị này đã được quyết định.", "This request has already been decided."},
+		"ra.kind_unknown":            {"Loại đề nghị \"%s\" không hợp lệ.", "Unknown request kind \"%s\"."},
+		"ra.profile_not_requestable": {"Chỉ đề nghị cấp chứng thư cá nhân hoặc tổ chức.", "Requests are for personal or organization certificates."},
+		"ra.holder_required":         {"Hãy chọn người được cấp chứng thư.", "Choose the person the certificate is for."},
+		"ra.holder_not_in_agency":    {"Người được cấp phải thuộc cơ quan của đề nghị.", "The holder must belong to the request's agency."},
+		"ra.holder_inactive":         {"Người này đã nghỉ việc hoặc chuyển công tác; không cấp chứng thư mới.", "This person has left the agency; no new certificate is issued."},
+		"ra.target_required":         {"Hãy nhập số hiệu chứng thư cần xử lý.", "Enter the serial of the certificate concerned."},
+		"ra.wrong_status":            {"Chứng thư %s đang ở trạng thái %s, không thực hiện được đề nghị này.", "Certificate %s is %s; this request cannot apply to it."},
+		"ra.note_too_long":           {"Ghi chú dài tối đa 1000 ký tự.", "The note may have at most 1000 characters."},
+		"ra.reject_reason":           {"Hãy ghi lý do từ chối (tối đa 1000 ký tự).", "Give the reason for rejecting (at most 1000 characters)."},
+	})
+}
