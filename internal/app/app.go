@@ -15,6 +15,7 @@ import (
 	"github.com/kyso-vn/kyso/internal/org"
 	"github.com/kyso-vn/kyso/internal/password"
 	"github.com/kyso-vn/kyso/internal/pki"
+	"github.com/kyso-vn/kyso/internal/ra"
 	"github.com/kyso-vn/kyso/internal/store"
 )
 
@@ -27,6 +28,7 @@ type App struct {
 	Auth   *auth.Service
 	PKI    *pki.Service
 	OCSP   *ocsp.Responder
+	RA     *ra.Service
 	Log    *slog.Logger
 }
 
@@ -91,6 +93,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	a.RA = ra.New(db, a.Org, a.PKI)
 	if err := a.newResponder(ctx); err != nil {
 		db.Close()
 		return nil, err

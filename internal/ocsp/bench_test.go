@@ -26,6 +26,9 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) WriteHeader(code int)        { w.code = code }
 func (w *discardWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
 
+// WriteString is there because net/http's ResponseWriter has it too.
+func (w *discardWriter) WriteString(s string) (int, error) { w.n += len(s); return len(s), nil }
+
 func (w *discardWriter) reset() {
 	clear(w.h)
 	w.code, w.n = 0, 0

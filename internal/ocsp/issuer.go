@@ -69,6 +69,9 @@ func newIssuer(index int, in Issuer, log *slog.Logger) (*issuer, error) {
 	name := in.Cert.Subject.String()
 	// RFC 6960 §4.2.2.2: a delegated responder certificate is issued
 	// directly by the CA and carries id-kp-OCSPSigning.
+	if !bytes.Equal(in.ResponderCert.RawIssuer, in.Cert.RawSubject) {
+		return nil, fmt.Errorf("ocsp: issuer %q: responder certificate is not issued by the CA: issuer is %q", name, in.ResponderCert.Issuer)
+	}
 	if err := in.ResponderCert.CheckSignatureFrom(in.Cert); err != nil {
 		return nil, fmt.Errorf("ocsp: issuer %q: responder certificate is not issued by the CA: %w", name, err)
 	}

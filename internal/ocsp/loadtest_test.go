@@ -70,6 +70,7 @@ func TestLoadLoopback(t *testing.T) {
 		withOpenSSL = false
 	}
 	conns, total := envInt(envConns, 32), envInt(envRequests, 200_000)
+	loadBefore := loadAverage()
 
 	f := newFixture(t, "rsa", WithClock(time.Now))
 	leaf := f.pki.leaves[0]
@@ -136,7 +137,22 @@ func TestLoadLoopback(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "\n%d connections, %d requests per run (at most %v each), GOMAXPROCS %d, %d CPUs, %s, responder key RSA-2048, response %d bytes\n",
 		conns, total, loadLimit, runtime.GOMAXPROCS(0), runtime.NumCPU(), runtime.Version(), len(kyso.body))
+	fmt.Fprintf(&b, "\nload average before: %s; after: %s\n", loadBefore, loadAverage())
 	t.Log(b.String())
+}
+
+// loadAverage returns the first three fields of /proc/loadavg, so the
+// figures say how busy the machine was.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // reexecInNetns runs this test again in a new network namespace with only

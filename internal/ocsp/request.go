@@ -1,10 +1,13 @@
 package ocsp
 
 import (
-	"crypto/x509/pkix"
+	"bytes"
 	"encoding/asn1"
 	"errors"
 	"fmt"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // hashAlg is a CertID hash algorithm the responder can match.
@@ -25,38 +28,25 @@ var (
 	oidOCSPNonce = asn1.ObjectIdentifier{1, 3, 6, 1, 5, 5, 7, 48, 1, 2}
 )
 
+// The content octets of those OIDs, which the parser compares without
+// decoding them.
+var (
+	rawSHA1      = []byte{0x2b, 0x0e, 0x03, 0x02, 0x1a}
+	rawSHA256    = []byte{0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01}
+	rawOCSPNonce = []byte{0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02}
+)
+
 // maxNonce is the longest nonce RFC 9654 (which updates RFC 6960 §4.4.1) allows.
 const maxNonce = 128
 
-// The ASN.1 of RFC 6960 §4.1.1. We parse requests ourselves rather than
-// with x/crypto/ocsp.ParseRequest because that drops requestExtensions,
-// where the nonce lives, and rejects signed requests outright.
-type (
-	ocspRequestASN1 struct {
-		TBSRequest tbsRequestASN1
-		// optionalSignature is accepted and ignored: RFC 6960 §4.1.2 lets
-		// a responder not require signed requests.
-		Signature asn1.RawValue `asn1:"explicit,tag:0,optional"`
-	}
-	tbsRequestASN1 struct {
-		Version       int           `asn1:"explicit,tag:0,default:0,optional"`
-		RequestorName asn1.RawValue `asn1:"explicit,tag:1,optional"`
-		RequestList   []singleRequestASN1
-		Extensions    []pkix.Extension `asn1:"explicit,tag:2,optional"`
-	}
-	singleRequestASN1 struct {
-		CertID     certIDASN1
-		Extensions asn1.RawValue `asn1:"explicit,tag:0,optional"`
-	}
-	certIDASN1 struct {
-		HashAlgorithm  pkix.AlgorithmIdentifier
-		IssuerNameHash []byte
-		IssuerKeyHash  []byte
-		SerialNumber   asn1.RawValue
-	}
+var (
+	tagExplicit0 = cbasn1.Tag(0).Constructed().ContextSpecific()
+	tagExplicit1 = cbasn1.Tag(1).Constructed().ContextSpecific()
+	tagExplicit2 = cbasn1.Tag(2).Constructed().ContextSpecific()
 )
 
-// request is the part of an OCSPRequest the responder acts on.
+// request is the part of an OCSPRequest the responder acts on. Its slices
+// point into the DER it was parsed from.
 type request struct {
 	alg      hashAlg
 	nameHash []byte
@@ -69,55 +59,140 @@ type request struct {
 	nonce []byte
 }
 
-// parseRequest parses a DER OCSPRequest. Only the first of several
-// requests in requestList is answered: the cache holds one SingleResponse
-// per serial, and clients in practice ask about one certificate at a time.
+// errMalformed is the cause of every parse failure: the details do not
+// matter to a client, which gets malformedRequest whatever they are.
+var errMalformed = errors.New("ocsp: malformed request")
+
+func malformed(what string) error { return fmt.Errorf("%w: %s", errMalformed, what) }
+
+// parseRequest parses a DER OCSPRequest (RFC 6960 §4.1.1).
+//
+// We parse it ourselves because x/crypto/ocsp.ParseRequest drops
+// requestExtensions, where the nonce lives, and rejects signed requests.
+// cryptobyte rather than encoding/asn1 keeps this, the one piece of ASN.1
+// on the hot path, free of reflection and allocations; like encoding/asn1
+// it accepts DER only.
+//
+// Only the first of several requests in requestList is answered: the
+// cache holds one SingleResponse per serial, and clients in practice ask
+// about one certificate at a time. The others are checked for form only.
 func parseRequest(der []byte) (request, error) {
-	var raw ocspRequestASN1
-	rest, err := asn1.Unmarshal(der, &raw)
+	in := cryptobyte.String(der)
+	var outer, tbs cryptobyte.String
+	if !in.ReadASN1(&outer, cbasn1.SEQUENCE) || !in.Empty() {
+		return request{}, malformed("not a single DER SEQUENCE")
+	}
+	if !outer.ReadASN1(&tbs, cbasn1.SEQUENCE) ||
+		// optionalSignature: accepted and ignored, since RFC 6960 §4.1.2
+		// lets a responder not require signed requests.
+		!outer.SkipOptionalASN1(tagExplicit0) || !outer.Empty() {
+		return request{}, malformed("OCSPRequest")
+	}
+
+	var version cryptobyte.String
+	var hasVersion bool
+	if !tbs.ReadOptionalASN1(&version, &hasVersion, tagExplicit0) {
+		return request{}, malformed("version")
+	}
+	if hasVersion {
+		var v int64
+		if !version.ReadASN1Integer(&v) || !version.Empty() || v != 0 {
+			return request{}, malformed("version is not v1")
+		}
+	}
+	var list, first, certID cryptobyte.String
+	if !tbs.SkipOptionalASN1(tagExplicit1) || // requestorName
+		!tbs.ReadASN1(&list, cbasn1.SEQUENCE) ||
+		!list.ReadASN1(&first, cbasn1.SEQUENCE) {
+		return request{}, malformed("requestList")
+	}
+	for !list.Empty() {
+		if !list.SkipASN1(cbasn1.SEQUENCE) {
+			return request{}, malformed("requestList")
+		}
+	}
+	if !first.ReadASN1(&certID, cbasn1.SEQUENCE) ||
+		!first.SkipOptionalASN1(tagExplicit0) || !first.Empty() { // singleRequestExtensions
+		return request{}, malformed("Request")
+	}
+	req, err := parseCertID(certID)
 	if err != nil {
-		return request{}, fmt.Errorf("ocsp: parse request: %w", err)
+		return request{}, err
 	}
-	if len(rest) != 0 {
-		return request{}, errors.New("ocsp: parse request: trailing data")
+
+	var extsField cryptobyte.String
+	var hasExts bool
+	if !tbs.ReadOptionalASN1(&extsField, &hasExts, tagExplicit2) || !tbs.Empty() {
+		return request{}, malformed("TBSRequest")
 	}
-	tbs := raw.TBSRequest
-	if tbs.Version != 0 {
-		return request{}, fmt.Errorf("ocsp: parse request: version %d", tbs.Version)
-	}
-	if len(tbs.RequestList) == 0 {
-		return request{}, errors.New("ocsp: parse request: empty requestList")
-	}
-	id := tbs.RequestList[0].CertID
-	serial, err := integerContent(id.SerialNumber)
-	if err != nil {
-		return request{}, fmt.Errorf("ocsp: parse request: serialNumber: %w", err)
-	}
-	req := request{
-		alg:      hashUnsupported,
-		nameHash: id.IssuerNameHash,
-		keyHash:  id.IssuerKeyHash,
-		serial:   serial,
-	}
-	switch {
-	case id.HashAlgorithm.Algorithm.Equal(oidSHA1):
-		req.alg = hashSHA1
-	case id.HashAlgorithm.Algorithm.Equal(oidSHA256):
-		req.alg = hashSHA256
-	}
-	for _, ext := range tbs.Extensions {
-		if !ext.Id.Equal(oidOCSPNonce) {
-			continue // RFC 6960 §4.4: unrecognized extensions are ignored
+	if hasExts {
+		if req.nonce, err = parseNonce(extsField); err != nil {
+			return request{}, err
 		}
-		if req.nonce != nil {
-			return request{}, errors.New("ocsp: parse request: nonce extension repeated")
-		}
-		if err := checkNonce(ext.Value); err != nil {
-			return request{}, fmt.Errorf("ocsp: parse request: %w", err)
-		}
-		req.nonce = ext.Value
 	}
 	return req, nil
+}
+
+// parseCertID parses a CertID (RFC 6960 §4.1.1).
+func parseCertID(certID cryptobyte.String) (request, error) {
+	var algID, oid, nameHash, keyHash, serial cryptobyte.String
+	if !certID.ReadASN1(&algID, cbasn1.SEQUENCE) ||
+		!algID.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) {
+		return request{}, malformed("hashAlgorithm")
+	}
+	// The parameters are NULL or absent; be lenient, and take any single element.
+	var params cryptobyte.String
+	var paramsTag cbasn1.Tag
+	if !algID.Empty() && (!algID.ReadAnyASN1(&params, &paramsTag) || !algID.Empty()) {
+		return request{}, malformed("hashAlgorithm parameters")
+	}
+	if !certID.ReadASN1(&nameHash, cbasn1.OCTET_STRING) ||
+		!certID.ReadASN1(&keyHash, cbasn1.OCTET_STRING) ||
+		!certID.ReadASN1(&serial, cbasn1.INTEGER) || !certID.Empty() {
+		return request{}, malformed("CertID")
+	}
+	if err := checkInteger(serial); err != nil {
+		return request{}, malformed("serialNumber: " + err.Error())
+	}
+	req := request{alg: hashUnsupported, nameHash: nameHash, keyHash: keyHash, serial: serial}
+	switch {
+	case bytes.Equal(oid, rawSHA1):
+		req.alg = hashSHA1
+	case bytes.Equal(oid, rawSHA256):
+		req.alg = hashSHA256
+	}
+	return req, nil
+}
+
+// parseNonce reads requestExtensions and returns the nonce's extnValue,
+// or nil if there is none. Other extensions are ignored (RFC 6960 §4.4).
+func parseNonce(extsField cryptobyte.String) ([]byte, error) {
+	var exts cryptobyte.String
+	if !extsField.ReadASN1(&exts, cbasn1.SEQUENCE) || !extsField.Empty() {
+		return nil, malformed("requestExtensions")
+	}
+	var nonce []byte
+	for !exts.Empty() {
+		var ext, oid, value cryptobyte.String
+		if !exts.ReadASN1(&ext, cbasn1.SEQUENCE) ||
+			!ext.ReadASN1(&oid, cbasn1.OBJECT_IDENTIFIER) ||
+			!ext.SkipOptionalASN1(cbasn1.BOOLEAN) || // critical
+			!ext.ReadASN1(&value, cbasn1.OCTET_STRING) || !ext.Empty() {
+			return nil, malformed("Extension")
+		}
+		if !bytes.Equal(oid, rawOCSPNonce) {
+			continue
+		}
+		if nonce != nil {
+			// RFC 5280 §4.2: an extension appears at most once.
+			return nil, malformed("nonce repeated")
+		}
+		if err := checkNonce(value); err != nil {
+			return nil, malformed(err.Error())
+		}
+		nonce = value
+	}
+	return nonce, nil
 }
 
 // checkNonce enforces RFC 9654 §2.1: the nonce is 1 to 128 octets and a
@@ -126,8 +201,9 @@ func parseRequest(der []byte) (request, error) {
 // that is not an OCTET STRING is taken as the nonce itself.
 func checkNonce(extnValue []byte) error {
 	nonce := extnValue
-	var inner []byte
-	if rest, err := asn1.Unmarshal(extnValue, &inner); err == nil && len(rest) == 0 {
+	v := cryptobyte.String(extnValue)
+	var inner cryptobyte.String
+	if v.ReadASN1(&inner, cbasn1.OCTET_STRING) && v.Empty() {
 		nonce = inner
 	}
 	if len(nonce) < 1 || len(nonce) > maxNonce {
@@ -136,17 +212,13 @@ func checkNonce(extnValue []byte) error {
 	return nil
 }
 
-// integerContent checks that v is a DER INTEGER and returns its content octets.
-func integerContent(v asn1.RawValue) ([]byte, error) {
-	if v.Class != asn1.ClassUniversal || v.Tag != asn1.TagInteger || v.IsCompound {
-		return nil, errors.New("not an INTEGER")
-	}
-	b := v.Bytes
+// checkInteger checks that b is the content of a DER INTEGER.
+func checkInteger(b []byte) error {
 	if len(b) == 0 {
-		return nil, errors.New("empty INTEGER")
+		return errors.New("empty INTEGER")
 	}
 	if len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
-		return nil, errors.New("INTEGER not minimally encoded")
+		return errors.New("INTEGER not minimally encoded")
 	}
-	return b, nil
+	return nil
 }

@@ -74,6 +74,12 @@ func NewResponder(issuers []Issuer, opts ...Option) (*Responder, error) {
 				return nil, fmt.Errorf("ocsp: new responder: issuer %q given twice", in.Cert.Subject)
 			}
 		}
+		if now := cfg.now(); now.Add(cfg.validity).After(in.ResponderCert.NotAfter) {
+			// Clients reject a response whose signer has expired, even
+			// if the response itself is still valid.
+			r.log.Warn("ocsp: responder certificate expires before responses signed now",
+				"issuer", in.Cert.Subject.String(), "not_after", in.ResponderCert.NotAfter)
+		}
 		r.issuers = append(r.issuers, is)
 	}
 	return r, nil

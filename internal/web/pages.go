@@ -39,6 +39,7 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"allRoles": func() []org.Role { return org.AllRoles },
+	"list":     func(items ...string) []string { return items },
 	"invalid":  func(fe *formError, field string) bool { return fe != nil && fe.Field == field },
 	"allKinds": func() []org.Kind { return org.AllKinds },
 }

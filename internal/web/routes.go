@@ -85,6 +85,16 @@ func (s *Server) routes() {
 	s.handle("POST /users/{id}", loggedIn, s.userUpdateSubmit)
 	s.handle("POST /users/{id}/password", loggedIn, s.userPasswordSubmit)
 	s.handle("GET /audit", loggedIn, s.auditPage)
+	s.handle("GET /certificates", loggedIn, s.certificatesPage)
+	s.handle("GET /certificates.csv", loggedIn, s.certificatesCSV)
+	s.handle("GET /certificates/{serial}", loggedIn, s.certificatePage)
+	s.handle("GET /certificates/{serial}/pem", loggedIn, s.certificateDownload)
+	s.handle("GET /cert-requests", loggedIn, s.certRequestsPage)
+	s.handle("GET /cert-requests/new", loggedIn, s.certRequestNewPage)
+	s.handle("POST /cert-requests", loggedIn, s.certRequestSubmit)
+	s.handle("GET /cert-requests/{id}", loggedIn, s.certRequestPage)
+	s.handle("POST /cert-requests/{id}/approve", loggedIn, s.certRequestDecide(true))
+	s.handle("POST /cert-requests/{id}/reject", loggedIn, s.certRequestDecide(false))
 
 	// JSON API; every route here is described in openapi.json.
 	s.handle("POST /api/v1/auth/login", public, s.apiLogin)
@@ -109,6 +119,15 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/users/{id}/password", loggedIn, s.apiResetPassword)
 	s.handle("GET /api/v1/audit", loggedIn, s.apiAudit)
 	s.handle("GET /api/v1/audit/verify", loggedIn, s.apiAuditVerify)
+	s.handle("GET /api/v1/ca", public, s.apiCA)
+	s.handle("GET /api/v1/certificates", loggedIn, s.apiCertificates)
+	s.handle("GET /api/v1/certificates/inventory", loggedIn, s.apiInventory)
+	s.handle("GET /api/v1/certificates/{serial}", loggedIn, s.apiCertificate)
+	s.handle("GET /api/v1/cert-requests", loggedIn, s.apiCertRequests)
+	s.handle("POST /api/v1/cert-requests", loggedIn, s.apiFileCertRequest)
+	s.handle("GET /api/v1/cert-requests/{id}", loggedIn, s.apiCertRequest)
+	s.handle("POST /api/v1/cert-requests/{id}/approve", loggedIn, s.apiDecideCertRequest(true))
+	s.handle("POST /api/v1/cert-requests/{id}/reject", loggedIn, s.apiDecideCertRequest(false))
 
 	// Anything else under /api/ is a JSON 404, not an HTML page.
 	s.handle("/api/", public, func(w http.ResponseWriter, r *http.Request) error {

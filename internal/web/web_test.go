@@ -19,6 +19,8 @@ import (
 	"github.com/kyso-vn/kyso/internal/blob"
 	"github.com/kyso-vn/kyso/internal/demo"
 	"github.com/kyso-vn/kyso/internal/org"
+	"github.com/kyso-vn/kyso/internal/pki"
+	"github.com/kyso-vn/kyso/internal/ra"
 	"github.com/kyso-vn/kyso/internal/store"
 	"github.com/kyso-vn/kyso/internal/store/storetest"
 	"github.com/kyso-vn/kyso/internal/web"
@@ -49,6 +51,12 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	a.PKI, err = pki.Bootstrap(ctx, db, pki.Config{DataDir: cfg.DataDir, PublicURL: "http://127.0.0.1:8080", Passphrase: []byte("cụm mật khẩu kiểm thử")},
+		pki.HierarchyOptions{Organization: "UBND tỉnh Quảng Ngãi", RootKey: "ecdsa-p256", IssuingKey: "ecdsa-p256", ServiceKey: "ecdsa-p256"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.RA = ra.New(db, a.Org, a.PKI)
 	f := &fixture{t: t, app: a, password: created[0].Password, users: map[string]*org.User{}}
 	for _, u := range created {
 		f.users[u.User.Username] = u.User
