@@ -17,6 +17,7 @@ import (
 	"github.com/kyso-vn/kyso/internal/pki"
 	"github.com/kyso-vn/kyso/internal/ra"
 	"github.com/kyso-vn/kyso/internal/store"
+	"github.com/kyso-vn/kyso/internal/tsa"
 )
 
 // App is a running installation's parts.
@@ -28,6 +29,7 @@ type App struct {
 	Auth   *auth.Service
 	PKI    *pki.Service
 	OCSP   *ocsp.Responder
+	TSA    *tsa.Authority
 	RA     *ra.Service
 	Log    *slog.Logger
 }
@@ -95,6 +97,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.RA = ra.New(db, a.Org, a.PKI)
 	if err := a.newResponder(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := a.newTSA(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

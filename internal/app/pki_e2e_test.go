@@ -164,3 +164,49 @@ func TestOCSPAndCRLWithOpenSSL(t *testing.T) {
 		t.Errorf("garbage OCSP request: HTTP %d, want 400", res.StatusCode)
 	}
 }
+
+func TestTimeStampWithOpenSSL(t *testing.T) {
+	s := startKyso(t)
+	chain := s.app.PKI.Chain()
+	root := s.file(t, "root.pem", "CERTIFICATE", chain[1].Raw)
+	untrusted := s.file(t, "untrusted.pem", "CERTIFICATE", chain[0].Raw, s.app.PKI.Identity(pki.KindTSA).Cert.Raw)
+	data := filepath.Join(s.dir, "van-ban.txt")
+	_ = os.WriteFile(data, []byte("Quyết định số 05/QĐ-UBND"), 0o600)
+	query := filepath.Join(s.dir, "q.tsq")
+	if out := openssl(t, "ts", "-query", "-data", data, "-sha256", "-cert", "-out", query); !fileExists(query) {
+		t.Fatalf("openssl ts -query: %s", out)
+	}
+	q, _ := os.ReadFile(query)
+	res, err := http.Post(s.url+"/tsa", "application/timestamp-query", strings.NewReader(string(q)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/timestamp-reply" {
+		t.Fatalf("POST /tsa: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	replyFile := filepath.Join(s.dir, "r.tsr")
+	_ = os.WriteFile(replyFile, reply, 0o600)
+	if out := openssl(t, "ts", "-reply", "-in", replyFile, "-text"); !strings.Contains(out, "Status: Granted") {
+		t.Fatalf("openssl ts -reply:\n%s", out)
+	}
+	out := openssl(t, "ts", "-verify", "-in", replyFile, "-queryfile", query, "-CAfile", root, "-untrusted", untrusted)
+	if !strings.Contains(out, "Verification: OK") {
+		t.Fatalf("openssl ts -verify:\n%s", out)
+	}
+	// A malformed query is refused with 400.
+	res, err = http.Post(s.url+"/tsa", "application/timestamp-query", strings.NewReader("garbage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("garbage TSA query: HTTP %d, want 400", res.StatusCode)
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -59,6 +59,9 @@ func (s *Server) routes() {
 		s.mux.Handle("POST /ocsp", h)
 		s.mux.Handle("/ocsp/", h)
 	}
+	if s.app.TSA != nil {
+		s.mux.Handle("POST /tsa", s.app.TSA) // RFC 3161 §3.4, application/timestamp-query
+	}
 
 	// Pages.
 	s.handle("GET /{$}", loggedIn, s.homePage)
