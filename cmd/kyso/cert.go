@@ -57,6 +57,7 @@ func newCACmd() *cobra.Command {
 func newCertCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "cert", Short: "Issue, revoke, suspend and list certificates"}
 	cmd.AddCommand(newCertIssueCmd(), newCertRevokeCmd(), newCertStatusCmd("suspend"), newCertStatusCmd("resume"), newCertListCmd())
+	cmd.AddCommand(newRequestCmds()...)
 	return cmd
 }
 

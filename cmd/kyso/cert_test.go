@@ -100,3 +100,30 @@ func TestCertCommands(t *testing.T) {
 		t.Fatalf("cert list --json: %v\n%s", err, out)
 	}
 }
+
+func TestRequestAndApproveCommands(t *testing.T) {
+	t.Setenv("KYSO_DATABASE_URL", "")
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	if out, err := run(t, nil, "init", "--demo", "--data", data); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	out, err := run(t, nil, "cert", "request", "--data", data, "--kind", "new", "--agency", "000.00.31.H56", "--user", "giamdoc.stttt", "--server-key")
+	if err != nil {
+		t.Fatalf("request: %v\n%s", err, out)
+	}
+	id := strings.Fields(out[strings.Index(out, "kyso cert approve"):])[3]
+	if out, _ := run(t, nil, "cert", "requests", "--data", data, "--state", "pending"); !strings.Contains(out, id) || !strings.Contains(out, "Nguyễn Văn Đức") {
+		t.Fatalf("requests:\n%s", out)
+	}
+	if _, err := run(t, nil, "cert", "reject", "--data", data, id); err == nil || !strings.Contains(err.Error(), "reason for rejecting") {
+		t.Fatalf("reject without a note: %v", err)
+	}
+	out, err = run(t, nil, "cert", "approve", "--data", data, id)
+	if err != nil || !strings.Contains(out, "done, certificate") {
+		t.Fatalf("approve: %v\n%s", err, out)
+	}
+	if _, err := run(t, nil, "cert", "request", "--data", data, "--kind", "promote", "--agency", "000.00.31.H56"); err == nil || !strings.Contains(err.Error(), "Unknown request kind") {
+		t.Fatalf("unknown kind: %v", err)
+	}
+}

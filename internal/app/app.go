@@ -100,9 +100,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// A TSA certificate that expired must not keep the rest of kyso
+	// down: serve without /tsa and say so.
 	if err := a.newTSA(ctx); err != nil {
-		db.Close()
-		return nil, err
+		log.Error("time-stamping disabled", "err", err)
 	}
 	return a, nil
 }

@@ -60,7 +60,9 @@ func (s *Server) routes() {
 		s.mux.Handle("/ocsp/", h)
 	}
 	if s.app.TSA != nil {
-		s.mux.Handle("POST /tsa", s.app.TSA) // RFC 3161 §3.4, application/timestamp-query
+		// Every method reaches the TSA, which answers anything but a POST
+		// of application/timestamp-query with an RFC 3161 rejection.
+		s.mux.Handle("/tsa", s.app.TSA)
 	}
 
 	// Pages.
