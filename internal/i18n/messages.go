@@ -20,8 +20,8 @@ func init() {
 		"role.inspector":     {"Thanh tra, kiểm tra", "Inspector"},
 
 		"kind.province":   {"UBND tỉnh, thành phố", "Provincial People's Committee"},
-		"kind.office":     {"Văn phòng", "Office"},
-		"kind.department": {"Sở, ban, ngành", "Department"},
+		"kind.office":     {"Văn phòng", "Office of the People's Committee"},
+		"kind.department": {"Sở, ban, ngành", "Provincial department"},
 		"kind.district":   {"UBND cấp huyện", "District People's Committee"},
 		"kind.commune":    {"UBND cấp xã", "Commune People's Committee"},
 		"kind.other":      {"Đơn vị khác", "Other unit"},

@@ -21,6 +21,7 @@ type User struct {
 	ID                 string    `json:"id"`
 	AgencyID           string    `json:"agency_id"`
 	AgencyPath         string    `json:"-"`
+	AgencyName         string    `json:"agency_name"`
 	DepartmentID       string    `json:"department_id,omitempty"`
 	Username           string    `json:"username"`
 	FullName           string    `json:"full_name"` // họ và tên, as written on documents
@@ -90,13 +91,13 @@ func (in *UserInput) clean(creating bool) error {
 	return validateContact(in.Email, in.Phone)
 }
 
-const userColumns = `u.id, u.agency_id, a.path, COALESCE(u.department_id, ''), u.username, u.full_name, u.title, u.email, u.phone,
+const userColumns = `u.id, u.agency_id, a.path, a.name, COALESCE(u.department_id, ''), u.username, u.full_name, u.title, u.email, u.phone,
 	u.active, u.left_at, u.must_change_password, u.created_at, u.updated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
 	var left, created, updated int64
-	if err := row.Scan(&u.ID, &u.AgencyID, &u.AgencyPath, &u.DepartmentID, &u.Username, &u.FullName, &u.Title, &u.Email, &u.Phone,
+	if err := row.Scan(&u.ID, &u.AgencyID, &u.AgencyPath, &u.AgencyName, &u.DepartmentID, &u.Username, &u.FullName, &u.Title, &u.Email, &u.Phone,
 		&u.Active, &left, &u.MustChangePassword, &created, &updated); err != nil {
 		return nil, err
 	}

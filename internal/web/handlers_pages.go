@@ -365,9 +365,16 @@ type userFormData struct {
 	Agency      *org.Agency
 	Input       org.UserInput
 	Agencies    []*org.Agency
-	Departments []*org.Department
+	Departments []*org.Department // the user's agency's, when editing
+	Groups      []departmentGroup // every agency's, when creating
 	CanAdmin    bool
 	Error       *formError
+}
+
+// departmentGroup is one agency's departments in a grouped select.
+type departmentGroup struct {
+	Agency      *org.Agency
+	Departments []*org.Department
 }
 
 func userInput(r *http.Request) org.UserInput {
@@ -409,8 +416,17 @@ func (s *Server) renderUserNew(w http.ResponseWriter, r *http.Request, status in
 		in.AgencyID = ags[0].ID
 	}
 	d := userFormData{Input: in, Agencies: ags, CanAdmin: true, Error: fe}
-	if depts, err := s.app.Org.ListDepartments(r.Context(), a, in.AgencyID); err == nil {
-		d.Departments = depts
+	// Without scripts the department list cannot follow the agency chosen,
+	// so it offers every agency's departments, grouped by agency; the
+	// service checks that the two match.
+	for _, ag := range ags {
+		depts, err := s.app.Org.ListDepartments(r.Context(), a, ag.ID)
+		if err != nil {
+			return err
+		}
+		if len(depts) > 0 {
+			d.Groups = append(d.Groups, departmentGroup{Agency: ag, Departments: depts})
+		}
 	}
 	s.renderStatus(w, r, status, "user_new", d, "page.user_new")
 	return nil

@@ -40,6 +40,14 @@ var funcs = template.FuncMap{
 	},
 	"allRoles": func() []org.Role { return org.AllRoles },
 	"list":     func(items ...string) []string { return items },
+	// actionName shows an audited action in words, or its code when it
+	// has none yet.
+	"actionName": func(l i18n.Lang, action string) string {
+		if key := "audit.action." + action; i18n.Has(key) {
+			return i18n.T(l, key)
+		}
+		return action
+	},
 	"invalid":  func(fe *formError, field string) bool { return fe != nil && fe.Field == field },
 	"allKinds": func() []org.Kind { return org.AllKinds },
 }
