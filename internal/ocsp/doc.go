@@ -55,7 +55,7 @@
 //
 // An http.ServeMux redirects a path containing "//" to a cleaned one,
 // which corrupts a base64 request that contains "//" unencoded (about one
-// GET in forty). Clients that percent-encode the base64, as RFC 6960
+// GET in fifty). Clients that percent-encode the base64, as RFC 6960
 // asks, are unaffected. To serve clients that do not, route the prefix
 // before any ServeMux, for example
 //

@@ -53,12 +53,6 @@ func (s *Server) routes() {
 	// Certificate authority: the URLs written into certificates.
 	s.handle("GET /ca/{file}", public, s.caCert)
 	s.handle("GET /crl/{file}", public, s.crl)
-	if s.app.OCSP != nil {
-		// RFC 6960 A.1: POST to /ocsp, GET /ocsp/{base64 request}.
-		h := http.StripPrefix("/ocsp", s.app.OCSP)
-		s.mux.Handle("POST /ocsp", h)
-		s.mux.Handle("/ocsp/", h)
-	}
 	if s.app.TSA != nil {
 		// Every method reaches the TSA, which answers anything but a POST
 		// of application/timestamp-query with an RFC 3161 rejection.

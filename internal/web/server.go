@@ -9,6 +9,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -29,6 +30,7 @@ type Server struct {
 	app       *app.App
 	mux       *http.ServeMux
 	handler   http.Handler
+	ocsp      http.Handler // /ocsp, dispatched before the mux (see ServeHTTP)
 	pages     *pages
 	metrics   *metrics
 	registry  *prometheus.Registry
@@ -50,11 +52,28 @@ func New(a *app.App) (*Server, error) {
 	s.metrics = newMetrics(s.registry)
 	s.routes()
 	s.handler = s.recoverer(s.metrics.middleware(s.logRequests(s.securityHeaders(s.limitBody(s.authenticate(s.csrf(s.mux)))))))
+	if a.OCSP != nil {
+		// RFC 6960 A.1: POST to /ocsp, GET /ocsp/{base64 request}. It needs
+		// no session, CSRF or body limit of ours (the responder bounds its
+		// input), and it must not pass through ServeMux, which "cleans"
+		// paths and so redirects a base64 request that contains "//".
+		strip := http.StripPrefix("/ocsp", a.OCSP)
+		s.ocsp = s.recoverer(s.metrics.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			setRoute(r, "/ocsp")
+			strip.ServeHTTP(w, r)
+		})))
+	}
 	return s, nil
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.ocsp != nil && (r.URL.Path == "/ocsp" || strings.HasPrefix(r.URL.Path, "/ocsp/")) {
+		s.ocsp.ServeHTTP(w, r)
+		return
+	}
+	s.handler.ServeHTTP(w, r)
+}
 
 func (s *Server) static() http.Handler {
 	sub, _ := fs.Sub(staticFiles, "static")
