@@ -15,6 +15,7 @@ func (a *App) RunBackground(ctx context.Context) {
 	if a.OCSP != nil {
 		go a.OCSP.Run(ctx)
 		go a.primeOCSP(ctx)
+		go a.followStatusChanges(ctx, time.Second)
 	}
 	t := time.NewTicker(15 * time.Minute)
 	defer t.Stop()
@@ -52,5 +53,53 @@ func (a *App) primeOCSP(ctx context.Context) {
 	}
 	if err := a.OCSP.Prime(ctx, serials); err != nil && ctx.Err() == nil {
 		a.Log.Warn("ocsp: prime", "err", err)
+	}
+}
+
+// followStatusChanges re-signs the OCSP answers of certificates whose status
+// another process changed: the CLI on the server, or another node. Each
+// poll looks a few seconds back, since other processes' commits can land
+// slightly out of order; a change already handled is skipped.
+func (a *App) followStatusChanges(ctx context.Context, every time.Duration) {
+	const overlap = 5 * time.Second
+	since := time.Now().Add(-overlap)
+	handled := map[string]time.Time{} // serial@time → when it happened
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		changes, err := a.PKI.StatusChanges(ctx, since)
+		if err != nil {
+			if ctx.Err() == nil {
+				a.Log.Warn("ocsp: poll status changes", "err", err)
+			}
+			continue
+		}
+		newest := since
+		for _, c := range changes {
+			key := c.Serial.Text(16) + "@" + c.At.String()
+			if c.At.After(newest) {
+				newest = c.At
+			}
+			if _, done := handled[key]; done {
+				continue
+			}
+			handled[key] = c.At
+			if err := a.OCSP.Invalidate(ctx, c.Serial); err != nil {
+				a.Log.Warn("ocsp: re-sign after a status change", "serial", c.Serial.Text(16), "err", err)
+			}
+		}
+		if cutoff := newest.Add(-overlap); cutoff.After(since) {
+			since = cutoff
+		}
+		for k, at := range handled {
+			if at.Before(since) {
+				delete(handled, k)
+			}
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kyso-vn/kyso/internal/app"
 	"github.com/kyso-vn/kyso/internal/org"
@@ -220,4 +221,47 @@ func TestTimeStampWithOpenSSL(t *testing.T) {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// TestRevocationByAnotherProcess revokes through a second App on the same
+// data directory, as 'kyso cert revoke' on the server does while 'kyso
+// serve' runs: the server's OCSP answer must turn to revoked within seconds.
+func TestRevocationByAnotherProcess(t *testing.T) {
+	s := startKyso(t)
+	ctx := context.Background()
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	csr, _ := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "Âu Thị Ỷ"}}, key)
+	c, err := s.app.PKI.Issue(ctx, org.SystemActor("test"), pki.IssueRequest{Profile: pki.ProfilePersonal, CSR: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csr})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := s.app.PKI.Chain()
+	issuer := s.file(t, "issuer2.pem", "CERTIFICATE", chain[0].Raw)
+	all := s.file(t, "chain2.pem", "CERTIFICATE", chain[0].Raw, chain[1].Raw)
+	leaf := s.file(t, "leaf2.pem", "CERTIFICATE", c.DER)
+	check := func() string {
+		return openssl(t, "ocsp", "-issuer", issuer, "-cert", leaf, "-url", s.url+"/ocsp", "-CAfile", all, "-no_nonce")
+	}
+	if out := check(); !strings.Contains(out, leaf+": good") {
+		t.Fatalf("before: %s", out)
+	}
+	other, err := app.Open(ctx, s.app.Config, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.PKI.Revoke(ctx, org.SystemActor("cli:test"), c.Serial, 3); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out := check()
+		if strings.Contains(out, leaf+": revoked") && strings.Contains(out, "Response verify OK") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server still answers, 10 s after another process revoked:\n%s", out)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

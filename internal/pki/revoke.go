@@ -2,6 +2,7 @@ package pki
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -70,8 +71,10 @@ func (s *Service) changeStatus(ctx context.Context, a *org.Actor, serial, action
 		} else {
 			c.RevokedAt = time.Time{}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET status = ?, revoked_at = ?, revocation_reason = ? WHERE serial = ?`,
-			c.Status, revokedAt, c.RevocationReason, c.Serial); err != nil {
+		// status_changed_at uses the wall clock, not s.cfg.Now: other
+		// processes poll it against their own wall clocks.
+		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET status = ?, revoked_at = ?, revocation_reason = ?, status_changed_at = ? WHERE serial = ?`,
+			c.Status, revokedAt, c.RevocationReason, store.Micros(time.Now()), c.Serial); err != nil {
 			return err
 		}
 		ev := a.Event(action, "certificate", c.Serial)
@@ -98,4 +101,32 @@ func (s *Service) changeStatus(ctx context.Context, a *org.Actor, serial, action
 // StatusOf answers "is this serial good?" for the OCSP responder.
 func (s *Service) StatusOf(ctx context.Context, serial *big.Int) (*Certificate, error) {
 	return getCert(ctx, s.db, SerialHex(serial))
+}
+
+// StatusChange is one change of a certificate's status.
+type StatusChange struct {
+	Serial *big.Int
+	At     time.Time
+}
+
+// StatusChanges returns the status changes at or after since, oldest first,
+// for polling by other processes.
+func (s *Service) StatusChanges(ctx context.Context, since time.Time) ([]StatusChange, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT serial, status_changed_at FROM certificates WHERE status_changed_at >= ? ORDER BY status_changed_at LIMIT 10000`, store.Micros(since))
+	if err != nil {
+		return nil, fmt.Errorf("pki: status changes: %w", err)
+	}
+	defer rows.Close()
+	var out []StatusChange
+	for rows.Next() {
+		var serial string
+		var at int64
+		if err := rows.Scan(&serial, &at); err != nil {
+			return nil, err
+		}
+		if n, ok := new(big.Int).SetString(serial, 16); ok {
+			out = append(out, StatusChange{Serial: n, At: store.FromMicros(at)})
+		}
+	}
+	return out, rows.Err()
 }
