@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kyso-vn/kyso/internal/app"
+	"github.com/kyso-vn/kyso/internal/keys"
 )
 
 func newInitCmd() *cobra.Command {
@@ -27,6 +29,42 @@ database named by KYSO_DATABASE_URL. It refuses, changing nothing, when one is a
 	cmd.Flags().StringVar(&opts.AgencyCode, "agency-code", "", "the root agency's identifier code, e.g. 000.00.00.H56")
 	cmd.Flags().StringVar(&opts.AgencyShortName, "agency-short-name", "", "the root agency's abbreviation in document symbols, e.g. UBND")
 	cmd.Flags().StringVar(&adminPasswordFile, "admin-password-file", "", "file holding the first administrator's password (default: generated and printed)")
+	cmd.Flags().StringVar(&opts.Province, "province", "", "the province named in CA subjects, e.g. Quảng Ngãi")
+	cmd.Flags().StringVar(&opts.CA.RootName, "root-name", "", "common name of the root CA")
+	cmd.Flags().StringVar(&opts.CA.IssuingName, "issuing-name", "", "common name of the issuing CA")
+	var rootKey, issuingKey, serviceKey string
+	cmd.Flags().StringVar(&rootKey, "root-key", "rsa3072", "root CA key: rsa2048, rsa3072, rsa4096, ecdsa-p256, ecdsa-p384")
+	cmd.Flags().StringVar(&issuingKey, "issuing-key", "rsa2048", "issuing CA key algorithm")
+	cmd.Flags().StringVar(&serviceKey, "service-key", "rsa2048", "OCSP responder and TSA key algorithm")
+	var rootYears, issuingYears int
+	cmd.Flags().IntVar(&rootYears, "root-years", 20, "root CA validity in years")
+	cmd.Flags().IntVar(&issuingYears, "issuing-years", 10, "issuing CA validity in years")
+	keyURIs := map[string]*string{}
+	for _, k := range []string{"root", "issuing", "ocsp", "tsa"} {
+		keyURIs[k] = cmd.Flags().String(k+"-key-uri", "", "use this existing key for the "+k+" identity (e.g. pkcs11:token=…;object=…) instead of a generated file key")
+	}
+	cmd.PreRunE = func(cmd *cobra.Command, _ []string) error {
+		for flag, dst := range map[string]*keys.Algorithm{"root-key": &opts.CA.RootKey, "issuing-key": &opts.CA.IssuingKey, "service-key": &opts.CA.ServiceKey} {
+			v, _ := cmd.Flags().GetString(flag)
+			alg, err := keys.ParseAlgorithm(v)
+			if err != nil {
+				return fmt.Errorf("--%s: %w", flag, err)
+			}
+			*dst = alg
+		}
+		if rootYears < 1 || rootYears > 40 || issuingYears < 1 || issuingYears >= rootYears {
+			return fmt.Errorf("--root-years must be 1–40 and --issuing-years shorter than it")
+		}
+		opts.CA.RootLife = time.Duration(rootYears) * 365 * 24 * time.Hour
+		opts.CA.IssuingLife = time.Duration(issuingYears) * 365 * 24 * time.Hour
+		opts.CA.KeyURIs = map[string]string{}
+		for k, v := range keyURIs {
+			if *v != "" {
+				opts.CA.KeyURIs[k] = *v
+			}
+		}
+		return nil
+	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cfg.FromEnv()
 		if adminPasswordFile != "" {

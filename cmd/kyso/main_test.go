@@ -95,6 +95,9 @@ func TestInitBadInputChangesNothing(t *testing.T) {
 		{"a bad listen address", nil, []string{"serve", "--data", filepath.Join(base, "d4"), "--addr", "nonsense"}, "HOST:PORT"},
 		{"serve without an installation", nil, []string{"serve", "--data", filepath.Join(base, "d5")}, "kyso init"},
 		{"a stray argument", nil, []string{"init", "extra"}, "unknown command"},
+		{"an unknown key algorithm", nil, []string{"init", "--data", filepath.Join(base, "d6"), "--root-key", "dsa1024"}, "--root-key"},
+		{"an issuing CA outliving its root", nil, []string{"init", "--data", filepath.Join(base, "d7"), "--root-years", "5", "--issuing-years", "10"}, "--issuing-years"},
+		{"a CA key URI that cannot be opened", nil, []string{"init", "--data", filepath.Join(base, "d8"), "--issuing-key-uri", "pkcs11:token=none;object=none"}, "PKCS#11"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

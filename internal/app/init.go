@@ -26,6 +26,8 @@ type InitOptions struct {
 	AdminPassword string
 	// Province names the province in CA subjects.
 	Province string
+	// CA shapes the certificate authority (names, key algorithms, HSM keys).
+	CA pki.HierarchyOptions
 }
 
 // Credential is a login created by init, printed once for the operator.
@@ -142,7 +144,14 @@ func initDatabase(ctx context.Context, cfg Config, tmpDir string, pass []byte, o
 		}
 		// Keys are written under tmpDir, which becomes the data directory;
 		// key URIs are relative to it.
-		if _, err := pki.Bootstrap(ctx, tx, cfg.pkiConfig(tmpDir, pass), pki.HierarchyOptions{Organization: root.Name, Province: province}); err != nil {
+		ca := opts.CA
+		if ca.Organization == "" {
+			ca.Organization = root.Name
+		}
+		if ca.Province == "" {
+			ca.Province = province
+		}
+		if _, err := pki.Bootstrap(ctx, tx, cfg.pkiConfig(tmpDir, pass), ca); err != nil {
 			return fmt.Errorf("certificate authority: %w", err)
 		}
 		if err := store.SetMeta(ctx, tx, "installation_id", store.NewID()); err != nil {

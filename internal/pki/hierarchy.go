@@ -28,6 +28,10 @@ type HierarchyOptions struct {
 	ServiceKey   keys.Algorithm // OCSP responder and TSA
 	RootLife     time.Duration
 	IssuingLife  time.Duration
+	// KeyURIs, by identity kind (root, issuing, ocsp, tsa), use existing
+	// keys instead of generating file keys: typically pkcs11: URIs of keys
+	// made in an HSM with keys.GenerateInToken or the token's own tools.
+	KeyURIs map[string]string
 }
 
 func (o *HierarchyOptions) defaults() {
@@ -75,6 +79,13 @@ func Bootstrap(ctx context.Context, db store.Handle, cfg Config, o HierarchyOpti
 	sys := org.SystemActor("kyso init")
 
 	mkKey := func(name string, alg keys.Algorithm) (crypto.Signer, string, error) {
+		if uri := o.KeyURIs[name]; uri != "" {
+			k, err := keys.Open(ctx, uri, append([]keys.Option{keys.WithPassphrase(cfg.Passphrase)}, cfg.KeyOptions...)...)
+			if err != nil {
+				return nil, "", err
+			}
+			return k, uri, nil
+		}
 		k, err := keys.Generate(alg)
 		if err != nil {
 			return nil, "", err
