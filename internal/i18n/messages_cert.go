@@ -73,3 +73,17 @@ func init() {
 		"cert.csv_note":               {"Tệp CSV mở được bằng Excel (UTF-8).", "The CSV opens in Excel (UTF-8)."},
 	})
 }
+
+func init() {
+	register(map[string][2]string{
+		"page.ca":         {"Hệ thống CA", "Certificate authority"},
+		"nav.ca":          {"CA", "CA"},
+		"ca.intro":        {"Chuỗi chứng thư và các dịch vụ mà phần mềm khác dùng để kiểm tra chữ ký số do hệ thống cấp.", "The certificate chain and the services other software uses to check the signatures this system issues."},
+		"ca.endpoints":    {"Địa chỉ dịch vụ", "Service addresses"},
+		"ca.key":          {"Khóa", "Key"},
+		"ca.kind.root":    {"CA gốc", "Root CA"},
+		"ca.kind.issuing": {"CA cấp chứng thư", "Issuing CA"},
+		"ca.kind.ocsp":    {"Dịch vụ OCSP", "OCSP responder"},
+		"ca.kind.tsa":     {"Dịch vụ cấp dấu thời gian", "Time-stamping authority"},
+	})
+}

@@ -81,7 +81,7 @@ func TestCertificatePages(t *testing.T) {
 	if res.StatusCode != 303 {
 		t.Fatalf("approve through the form: %d\n%s", res.StatusCode, page)
 	}
-	for _, p := range []string{"/certificates", "/cert-requests", "/cert-requests/" + id, "/cert-requests/new"} {
+	for _, p := range []string{"/certificates", "/cert-requests", "/cert-requests/" + id, "/cert-requests/new", "/ca"} {
 		c := ap
 		if p == "/cert-requests/new" {
 			c = m
@@ -89,6 +89,9 @@ func TestCertificatePages(t *testing.T) {
 		res, page := c.do("GET", p, nil, nil)
 		if res.StatusCode != 200 {
 			t.Errorf("GET %s: %d", p, res.StatusCode)
+		}
+		if p == "/ca" && (!strings.Contains(string(page), "CA gốc") || !strings.Contains(string(page), "/ocsp")) {
+			t.Errorf("the CA page lacks the root CA or the OCSP address")
 		}
 		if p == "/certificates" && !strings.Contains(string(page), "Sở Thông tin và Truyền thông") {
 			t.Errorf("the certificates page lacks the organization certificate")

@@ -1,12 +1,15 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kyso-vn/kyso/internal/apperr"
+	"github.com/kyso-vn/kyso/internal/pki"
 )
 
 // caCert serves a CA certificate in DER at the AIA caIssuers URL
@@ -44,4 +47,39 @@ func (s *Server) crl(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = w.Write(crl.DER)
 	return err
+}
+
+type caPageData struct {
+	Identities []caIdentityView
+	PublicURL  string
+}
+
+type caIdentityView struct {
+	*pki.Identity
+	SHA256 string
+	CRL    *pki.CRL
+}
+
+// caPage shows the hierarchy: who signs what, until when, and where relying
+// parties fetch certificates, CRLs, OCSP answers and time-stamps.
+func (s *Server) caPage(w http.ResponseWriter, r *http.Request) error {
+	d := caPageData{PublicURL: s.app.Config.PublicURL}
+	for _, k := range []string{pki.KindRoot, pki.KindIssuing, pki.KindOCSP, pki.KindTSA} {
+		id := s.app.PKI.Identity(k)
+		if id == nil {
+			continue
+		}
+		sum := sha256.Sum256(id.Cert.Raw)
+		v := caIdentityView{Identity: id, SHA256: hex.EncodeToString(sum[:])}
+		if k == pki.KindRoot || k == pki.KindIssuing {
+			crl, err := s.app.PKI.LatestCRL(r.Context(), id.ID)
+			if err != nil {
+				return err
+			}
+			v.CRL = crl
+		}
+		d.Identities = append(d.Identities, v)
+	}
+	s.render(w, r, "ca", "page.ca", d)
+	return nil
 }

@@ -84,6 +84,7 @@ func (s *Server) routes() {
 	s.handle("POST /users/{id}", loggedIn, s.userUpdateSubmit)
 	s.handle("POST /users/{id}/password", loggedIn, s.userPasswordSubmit)
 	s.handle("GET /audit", loggedIn, s.auditPage)
+	s.handle("GET /ca", loggedIn, s.caPage)
 	s.handle("GET /certificates", loggedIn, s.certificatesPage)
 	s.handle("GET /certificates.csv", loggedIn, s.certificatesCSV)
 	s.handle("GET /certificates/{serial}", loggedIn, s.certificatePage)
