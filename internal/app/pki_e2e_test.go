@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"github.com/kyso-vn/kyso/internal/testpki"
 	"io"
 	"log/slog"
 	"net"
@@ -67,16 +68,7 @@ func startKyso(t *testing.T) *server {
 }
 
 func (s *server) file(t *testing.T, name string, pemType string, ders ...[]byte) string {
-	t.Helper()
-	var b []byte
-	for _, d := range ders {
-		b = append(b, pem.EncodeToMemory(&pem.Block{Type: pemType, Bytes: d})...)
-	}
-	p := filepath.Join(s.dir, name)
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return testpki.WriteBlocks(t, filepath.Join(s.dir, name), pemType, ders...)
 }
 
 func fetch(t *testing.T, url string) []byte {

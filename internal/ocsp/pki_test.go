@@ -3,17 +3,13 @@ package ocsp
 import (
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
 	"errors"
+	"github.com/kyso-vn/kyso/internal/testpki"
 	"math/big"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -44,73 +40,27 @@ func leafFile(i int) string { return "leaf" + string(rune('1'+i)) + ".pem" }
 // newTestPKI builds the PKI with keys of kind "rsa" (RSA-2048) or "ecdsa" (P-256).
 func newTestPKI(t testing.TB, kind string) *testPKI {
 	t.Helper()
-	newKey := func() crypto.Signer {
-		var k crypto.Signer
-		var err error
-		if kind == "rsa" {
-			k, err = rsa.GenerateKey(rand.Reader, 2048)
-		} else {
-			k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	now := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
-	issue := func(tmpl, parent *x509.Certificate, pub crypto.PublicKey, signer crypto.Signer) *x509.Certificate {
-		tmpl.SerialNumber = randomSerial(t)
-		if tmpl.NotBefore.IsZero() {
-			tmpl.NotBefore = now
-			tmpl.NotAfter = now.AddDate(1, 0, 0)
-		}
-		if parent == nil {
-			parent = tmpl
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, signer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := x509.ParseCertificate(der)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
 	p := &testPKI{dir: t.TempDir()}
-	rootKey := newKey()
-	p.root = issue(&x509.Certificate{
-		Subject:               pkix.Name{Country: []string{"VN"}, Organization: []string{"kyso test"}, CommonName: "kyso test root"},
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, nil, rootKey.Public(), rootKey)
-	p.caKey = newKey()
-	p.ca = issue(&x509.Certificate{
-		Subject:               pkix.Name{Country: []string{"VN"}, Organization: []string{"kyso test"}, CommonName: "kyso test issuing CA"},
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}, p.root, p.caKey.Public(), rootKey)
-	p.respKey = newKey()
-	p.responder = issue(&x509.Certificate{
-		Subject:     pkix.Name{Country: []string{"VN"}, Organization: []string{"kyso test"}, CommonName: "kyso test OCSP responder"},
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning},
+	// Every certificate gets a serial from randomSerial, which the tests
+	// also use for serials the responder has never seen.
+	serial := func(c *x509.Certificate) { c.SerialNumber = randomSerial(t) }
+	rootKey := testpki.Key(t, kind)
+	p.root = testpki.Issue(t, nil, nil, rootKey, "kyso test root", serial, testpki.CA)
+	p.caKey = testpki.Key(t, kind)
+	p.ca = testpki.Issue(t, p.root, rootKey, p.caKey, "kyso test issuing CA", serial, testpki.CA, func(c *x509.Certificate) {
+		c.MaxPathLenZero = true
+	})
+	p.respKey = testpki.Key(t, kind)
+	p.responder = testpki.Issue(t, p.ca, p.caKey, p.respKey, "kyso test OCSP responder", serial, func(c *x509.Certificate) {
+		c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageOCSPSigning}
 		// RFC 6960 §4.2.2.2.1: id-pkix-ocsp-nocheck, value NULL.
-		ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}},
-	}, p.ca, p.respKey.Public(), p.caKey)
+		c.ExtraExtensions = []pkix.Extension{{Id: oidOCSPNoCheck, Value: []byte{0x05, 0x00}}}
+	})
 	for i := range 2 {
-		leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.leaves = append(p.leaves, issue(&x509.Certificate{
-			Subject:     pkix.Name{Country: []string{"VN"}, CommonName: "Nguyễn Văn " + string(rune('A'+i))},
-			KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment,
-			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection},
-		}, p.ca, leafKey.Public(), p.caKey))
+		p.leaves = append(p.leaves, testpki.Issue(t, p.ca, p.caKey, testpki.Key(t, "p256"), "Nguyễn Văn "+string(rune('A'+i)), serial, func(c *x509.Certificate) {
+			c.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+			c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}
+		}))
 	}
 
 	p.writePEM(t, fileRoot, p.root)
@@ -120,25 +70,12 @@ func newTestPKI(t testing.TB, kind string) *testPKI {
 	for i, l := range p.leaves {
 		p.writePEM(t, leafFile(i), l)
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(p.respKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(p.dir, fileRespKey), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	testpki.WriteKey(t, p.path(fileRespKey), p.respKey)
 	return p
 }
 
 func (p *testPKI) writePEM(t testing.TB, name string, certs ...*x509.Certificate) {
-	t.Helper()
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-	}
-	if err := os.WriteFile(filepath.Join(p.dir, name), out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	testpki.WritePEM(t, filepath.Join(p.dir, name), certs...)
 }
 
 func (p *testPKI) path(name string) string { return filepath.Join(p.dir, name) }

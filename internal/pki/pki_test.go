@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
+	"github.com/kyso-vn/kyso/internal/testpki"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,15 +64,7 @@ func csrFor(t testing.TB, key crypto.Signer, cn string) []byte {
 }
 
 func writePEM(t testing.TB, path, typ string, ders ...[]byte) string {
-	t.Helper()
-	var b []byte
-	for _, d := range ders {
-		b = append(b, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: d})...)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testpki.WriteBlocks(t, path, typ, ders...)
 }
 
 func openssl(t *testing.T, args ...string) (string, error) {

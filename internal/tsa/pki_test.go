@@ -2,16 +2,10 @@ package tsa
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/pem"
-	"math/big"
-	"os"
+	"github.com/kyso-vn/kyso/internal/testpki"
 	"path/filepath"
 	"testing"
 	"time"
@@ -31,27 +25,7 @@ type testPKI struct {
 func testEpoch() time.Time { return time.Now().UTC().Truncate(time.Second) }
 
 // newKey makes a key of the named kind: "rsa2048", "rsa1024", "p256", "p384".
-func newKey(t testing.TB, kind string) crypto.Signer {
-	t.Helper()
-	var k crypto.Signer
-	var err error
-	switch kind {
-	case "rsa2048":
-		k, err = rsa.GenerateKey(rand.Reader, 2048)
-	case "rsa1024":
-		k, err = rsa.GenerateKey(rand.Reader, 1024)
-	case "p256":
-		k, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "p384":
-		k, err = ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	default:
-		t.Fatalf("unknown key kind %q", kind)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+func newKey(t testing.TB, kind string) crypto.Signer { return testpki.Key(t, kind) }
 
 // timeStampingEKU is the extension RFC 3161 §2.3 requires, which Go's
 // CreateCertificate would otherwise mark non-critical.
@@ -67,43 +41,18 @@ func timeStampingEKU(critical bool, purposes ...asn1.ObjectIdentifier) pkix.Exte
 }
 
 // issue signs a certificate for key under parent; edit may change the
-// template of a well-formed TSA certificate.
+// template of a well-formed TSA certificate (valid for a day).
 func issue(t testing.TB, parent *x509.Certificate, parentKey crypto.Signer, key crypto.Signer, name string, edit func(*x509.Certificate)) *x509.Certificate {
 	t.Helper()
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 64))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := testEpoch()
-	tmpl := &x509.Certificate{
-		SerialNumber:    serial,
-		Subject:         pkix.Name{Country: []string{"VN"}, Organization: []string{"kyso test"}, CommonName: name},
-		NotBefore:       now.Add(-time.Hour),
-		NotAfter:        now.Add(24 * time.Hour),
-		KeyUsage:        x509.KeyUsageDigitalSignature,
-		ExtraExtensions: []pkix.Extension{timeStampingEKU(true)},
-	}
-	if edit != nil {
-		edit(tmpl)
-	}
-	if parent == nil { // self-signed
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert
+	return testpki.Issue(t, parent, parentKey, key, name, func(c *x509.Certificate) {
+		c.NotAfter = testEpoch().Add(24 * time.Hour)
+		c.ExtraExtensions = []pkix.Extension{timeStampingEKU(true)}
+	}, edit)
 }
 
 // caTemplate turns a template into a CA's.
 func caTemplate(c *x509.Certificate) {
-	c.IsCA, c.BasicConstraintsValid = true, true
-	c.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
+	testpki.CA(c)
 	c.ExtraExtensions = nil
 }
 
@@ -121,16 +70,7 @@ func newTestPKI(t testing.TB, kind string) *testPKI {
 
 // writePEM writes certificates to dir/name and returns the path.
 func writePEM(t testing.TB, dir, name string, certs ...*x509.Certificate) string {
-	t.Helper()
-	var out []byte
-	for _, c := range certs {
-		out = append(out, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})...)
-	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, out, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testpki.WritePEM(t, filepath.Join(dir, name), certs...)
 }
 
 // newAuthority returns an Authority for p's TSA certificate.
