@@ -264,10 +264,16 @@ type agencyData struct {
 	Users       []*org.User
 	CanAdmin    bool
 	Input       org.AgencyInput
-	Error       *formError
+	Error       *formError // of the agency form
+	DeptInput   org.DepartmentInput
+	DeptError   *formError // of the new-department form, kept apart so its fields are not confused
 }
 
 func (s *Server) renderAgency(w http.ResponseWriter, r *http.Request, status int, id string, in *org.AgencyInput, fe *formError) error {
+	return s.renderAgencyWith(w, r, status, id, in, fe, nil)
+}
+
+func (s *Server) renderAgencyWith(w http.ResponseWriter, r *http.Request, status int, id string, in *org.AgencyInput, fe *formError, edit func(*agencyData)) error {
 	a := actorOf(r)
 	ag, err := s.app.Org.GetAgency(r.Context(), a, id)
 	if err != nil {
@@ -286,6 +292,9 @@ func (s *Server) renderAgency(w http.ResponseWriter, r *http.Request, status int
 		d.Input = *in
 	} else {
 		d.Input = org.AgencyInput{Code: ag.Code, Name: ag.Name, ShortName: ag.ShortName, Kind: ag.Kind, Address: ag.Address, Email: ag.Email, Phone: ag.Phone, Active: &ag.Active}
+	}
+	if edit != nil {
+		edit(&d)
 	}
 	s.renderStatus(w, r, status, "agency", d, "page.agency")
 	return nil
@@ -316,7 +325,7 @@ func (s *Server) departmentCreateSubmit(w http.ResponseWriter, r *http.Request) 
 		if err != nil {
 			return err
 		}
-		return s.renderAgency(w, r, http.StatusBadRequest, id, nil, fe)
+		return s.renderAgencyWith(w, r, http.StatusBadRequest, id, nil, nil, func(d *agencyData) { d.DeptInput, d.DeptError = in, fe })
 	}
 	return seeOther(w, r, "/agencies/"+id, "created")
 }
@@ -330,7 +339,7 @@ func (s *Server) departmentUpdateSubmit(w http.ResponseWriter, r *http.Request) 
 		if ferr != nil || agencyID == "" {
 			return err
 		}
-		return s.renderAgency(w, r, http.StatusBadRequest, agencyID, nil, fe)
+		return s.renderAgencyWith(w, r, http.StatusBadRequest, agencyID, nil, nil, func(d *agencyData) { d.DeptInput, d.DeptError = in, fe })
 	}
 	return seeOther(w, r, "/agencies/"+d.AgencyID, "saved")
 }

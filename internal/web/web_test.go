@@ -318,6 +318,15 @@ func TestAdministrationThroughForms(t *testing.T) {
 	if res.StatusCode != 400 || !strings.Contains(string(page), "Tên đăng nhập gồm 3–64 ký tự") {
 		t.Fatalf("bad username: %d", res.StatusCode)
 	}
+	// A bad department keeps what was typed and says what is wrong, next
+	// to the department form only.
+	res, page = c.do("POST", "/agencies/"+agencyID+"/departments", url.Values{"csrf_token": {c.csrf}, "name": {"Phòng Thử nghiệm"}, "short_name": {"P-TN"}}, nil)
+	if res.StatusCode != 400 || !strings.Contains(string(page), "Tên viết tắt chỉ gồm") || !strings.Contains(string(page), `value="Phòng Thử nghiệm"`) {
+		t.Fatalf("bad department: %d", res.StatusCode)
+	}
+	if strings.Count(string(page), `aria-invalid="true"`) != 1 {
+		t.Errorf("the error highlights %d fields, want only the department's short name", strings.Count(string(page), `aria-invalid="true"`))
+	}
 	// The new user logs in with the temporary password and must change it.
 	n := f.anon()
 	_, page = n.do("GET", "/login", nil, nil)
