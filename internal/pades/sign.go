@@ -1,0 +1,220 @@
+package pades
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kyso-vn/kyso/internal/cms"
+	"github.com/kyso-vn/kyso/internal/keys"
+	"github.com/kyso-vn/kyso/internal/pdf"
+)
+
+// Level is a PAdES baseline level (ETSI EN 319 142-1 §6).
+type Level string
+
+// The levels kyso signs at.
+const (
+	LevelBB Level = "B-B"
+	LevelBT Level = "B-T"
+)
+
+// ParseLevel reads a level name.
+func ParseLevel(s string) (Level, error) {
+	switch Level(s) {
+	case LevelBB, LevelBT:
+		return Level(s), nil
+	case "B-LT", "B-LTA":
+		return "", fmt.Errorf("pades: level %s is not available yet; sign at B-T", s)
+	}
+	return "", fmt.Errorf("pades: unknown level %q; use B-B or B-T", s)
+}
+
+// TimeStamper gets an RFC 3161 time-stamp token over a digest.
+type TimeStamper interface {
+	TimeStamp(ctx context.Context, digest []byte, h crypto.Hash) ([]byte, error)
+}
+
+// Options shape a signature.
+type Options struct {
+	Level Level // B-B by default
+	// TSA is required for B-T.
+	TSA TimeStamper
+	// Reason, Location and ContactInfo go into the signature dictionary.
+	Reason, Location, ContactInfo string
+	// FieldName names the signature field; "Signature<n>" by default.
+	FieldName string
+	// Appearance makes the signature visible; nil signs invisibly.
+	Appearance *Appearance
+	// Time is the claimed signing time (/M); now by default.
+	Time time.Time
+	// MaxSize bounds the input (default 512 MiB).
+	MaxSize int64
+}
+
+// ErrInput means the input PDF cannot be signed; the message says why.
+var ErrInput = errors.New("pades: input")
+
+// Pending is a document written with an empty signature, waiting for the
+// raw signature of ToSign (two-phase signing).
+type Pending struct {
+	// ToSign is the digest the key must sign (PKCS#1 v1.5 for RSA,
+	// ECDSA for EC keys), with Hash.
+	ToSign []byte
+	Hash   crypto.Hash
+
+	tmp      *os.File
+	out      string
+	pos      pdf.PlaceholderPos
+	prepared *cms.Prepared
+	opts     Options
+}
+
+// Prepare writes in, with a new empty signature for id, to a temporary file
+// beside out, and returns what the key must sign. Nothing appears at out
+// until Complete succeeds; Abort (or a failed Complete) removes the
+// temporary file.
+func Prepare(ctx context.Context, in *os.File, out string, cert *keys.Identity, o Options) (p *Pending, err error) {
+	if o.Level == "" {
+		o.Level = LevelBB
+	}
+	if o.Level == LevelBT && o.TSA == nil {
+		return nil, errors.New("pades: level B-T needs a time-stamp authority (--tsa URL)")
+	}
+	if err := cert.CheckSigning(); err != nil {
+		return nil, err
+	}
+	if o.Time.IsZero() {
+		o.Time = time.Now()
+	}
+	if o.Appearance != nil {
+		// Work on a copy: the stamp adds the signing time to its lines.
+		a := *o.Appearance
+		a.Lines = append([]string(nil), a.Lines...)
+		o.Appearance = &a
+	}
+	st, err := in.Stat()
+	if err != nil {
+		return nil, err
+	}
+	var popts []pdf.Option
+	if o.MaxSize > 0 {
+		popts = append(popts, pdf.WithMaxSize(o.MaxSize))
+	}
+	doc, err := pdf.Open(in, st.Size(), popts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	u, err := buildUpdate(doc, cert, o)
+	if err != nil {
+		return nil, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("pades: create the output beside %s: %w", out, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	size, err := u.WriteDocument(tmp)
+	if err != nil {
+		return nil, fmt.Errorf("pades: write: %w", err)
+	}
+	pos := u.Placeholders()[0]
+	br := pos.Range(size)
+	brBytes, err := pos.EncodeByteRange(br)
+	if err != nil {
+		return nil, err
+	}
+	if err := pdf.Patch(tmp, pos.ByteRange.Start, brBytes); err != nil {
+		return nil, err
+	}
+	h := crypto.SHA256.New()
+	if _, err := io.Copy(h, pdf.ByteRangeReader(tmp, br)); err != nil {
+		return nil, fmt.Errorf("pades: hash: %w", err)
+	}
+	prepared, err := cms.Prepare(h.Sum(nil), cms.SignerInfo{Cert: cert.Cert, Chain: cert.Chain}, cms.Options{Hash: crypto.SHA256})
+	if err != nil {
+		return nil, err
+	}
+	return &Pending{ToSign: prepared.ToSign, Hash: prepared.Hash, tmp: tmp, out: out, pos: pos, prepared: prepared, opts: o}, nil
+}
+
+// Complete assembles the CMS from the raw signature, adds the time-stamp
+// for B-T, fills the placeholder and moves the file to its place. It
+// refuses to replace an existing file.
+func (p *Pending) Complete(ctx context.Context, signature []byte) (err error) {
+	defer func() {
+		if err != nil {
+			p.Abort()
+		}
+	}()
+	der, err := p.prepared.Complete(signature)
+	if err != nil {
+		return err
+	}
+	if p.opts.Level == LevelBT {
+		sv, err := cms.SignatureValue(der)
+		if err != nil {
+			return err
+		}
+		d := crypto.SHA256.New()
+		d.Write(sv)
+		token, err := p.opts.TSA.TimeStamp(ctx, d.Sum(nil), crypto.SHA256)
+		if err != nil {
+			return fmt.Errorf("pades: signature time-stamp: %w", err)
+		}
+		if der, err = cms.AddUnsignedAttribute(der, cms.OIDSignatureTimeStampToken(), token); err != nil {
+			return err
+		}
+	}
+	contents, err := p.pos.EncodeContents(der)
+	if err != nil {
+		return err
+	}
+	if err := pdf.Patch(p.tmp, p.pos.Contents.Start, contents); err != nil {
+		return err
+	}
+	if err := p.tmp.Sync(); err != nil {
+		return err
+	}
+	if err := p.tmp.Close(); err != nil {
+		return err
+	}
+	// Link fails when out exists, unlike Rename: a signed file is never
+	// overwritten by accident.
+	if err := os.Link(p.tmp.Name(), p.out); err != nil {
+		return fmt.Errorf("pades: write %s: %w", p.out, err)
+	}
+	os.Remove(p.tmp.Name())
+	return nil
+}
+
+// Abort removes the temporary file.
+func (p *Pending) Abort() {
+	p.tmp.Close()
+	os.Remove(p.tmp.Name())
+}
+
+// Sign signs in into out with a key at hand: Prepare, sign, Complete.
+func Sign(ctx context.Context, in *os.File, out string, id *keys.Identity, o Options) error {
+	p, err := Prepare(ctx, in, out, id, o)
+	if err != nil {
+		return err
+	}
+	sig, err := id.Signer.Sign(rand.Reader, p.ToSign, p.Hash)
+	if err != nil {
+		p.Abort()
+		return fmt.Errorf("pades: sign: %w", err)
+	}
+	return p.Complete(ctx, sig)
+}

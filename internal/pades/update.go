@@ -1,0 +1,141 @@
+package pades
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kyso-vn/kyso/internal/keys"
+	"github.com/kyso-vn/kyso/internal/pdf"
+)
+
+// contentsLen reserves room for the CMS: its certificates, attributes and
+// signature, plus a time-stamp token (which carries the TSA's chain).
+func contentsLen(id *keys.Identity, o Options) int {
+	n := len(id.Cert.Raw) + 3000
+	for _, c := range id.Chain {
+		n += len(c.Raw)
+	}
+	if o.Level == LevelBT {
+		n += 12000
+	}
+	return n
+}
+
+// pdfDate formats t as a PDF date (ISO 32000-1 §7.9.4) in Vietnam time.
+func pdfDate(t time.Time) pdf.String {
+	t = t.In(time.FixedZone("ICT", 7*3600))
+	return pdf.String(t.Format("D:20060102150405") + "+07'00'")
+}
+
+// buildUpdate adds the signature dictionary, the field with its widget,
+// the page's annotation and the form to an update of doc (ISO 32000-1
+// §12.7.4.5, §12.8).
+func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, error) {
+	u := doc.NewUpdate()
+	sig := pdf.Dict{
+		"Type": pdf.Name("Sig"), "Filter": pdf.Name("Adobe.PPKLite"), "SubFilter": pdf.Name("ETSI.CAdES.detached"),
+		"ByteRange": pdf.ByteRangePlaceholder{}, "Contents": pdf.ContentsPlaceholder{Len: contentsLen(id, o)},
+		"M": pdfDate(o.Time), "Name": pdf.TextString(id.Cert.Subject.CommonName),
+	}
+	for k, v := range map[pdf.Name]string{"Reason": o.Reason, "Location": o.Location, "ContactInfo": o.ContactInfo} {
+		if v != "" {
+			sig[k] = pdf.TextString(v)
+		}
+	}
+	sigRef := u.Add(sig)
+
+	form, err := doc.AcroForm()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	name := o.FieldName
+	if name == "" {
+		name = fmt.Sprintf("Signature%d", len(form.Fields)+1)
+	}
+	pageNo, rect := 1, Rect{}
+	if a := o.Appearance; a != nil {
+		pageNo, rect = a.Page, a.Rect
+	}
+	if pageNo < 1 || pageNo > doc.NumPages() {
+		return nil, fmt.Errorf("%w: page %d does not exist; the document has %d", ErrInput, pageNo, doc.NumPages())
+	}
+	page, err := doc.Page(pageNo)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	if a := o.Appearance; a != nil && a.Kind == KindStamp {
+		a.Lines = append(a.Lines, o.Time.In(time.FixedZone("ICT", 7*3600)).Format(time.RFC3339))
+		if a.FontSize == 0 {
+			a.FontSize = 10
+		}
+		if a.Rect == (Rect{}) {
+			a.Rect = StampRect(page, len(a.Lines), a.FontSize)
+		}
+		rect = a.Rect
+	}
+	if o.Appearance != nil && (rect.W <= 0 || rect.H <= 0) {
+		return nil, fmt.Errorf("%w: the visible signature needs a width and a height", ErrInput)
+	}
+	field := u.Reserve()
+	x, y := page.MediaBox[0]+rect.X, page.MediaBox[1]+rect.Y
+	widget := pdf.Dict{
+		"Type": pdf.Name("Annot"), "Subtype": pdf.Name("Widget"), "FT": pdf.Name("Sig"),
+		"T": pdf.TextString(name), "V": sigRef, "F": pdf.Int(132), "P": page.Ref,
+		"Rect": pdf.Array{pdf.Real(x), pdf.Real(y), pdf.Real(x + rect.W), pdf.Real(y + rect.H)},
+	}
+	if o.Appearance != nil {
+		ap, err := appearanceStream(u, o.Appearance)
+		if err != nil {
+			return nil, err
+		}
+		widget["AP"] = pdf.Dict{"N": ap}
+	}
+	u.Replace(field, widget)
+
+	// The page's /Annots may be direct or an indirect array.
+	pd, err := doc.DerefDict(page.Ref)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	pd = pd.Clone()
+	switch annots := pd.Get("Annots").(type) {
+	case pdf.Ref:
+		arr, err := doc.Deref(annots)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		}
+		list, _ := arr.(pdf.Array)
+		u.Replace(annots, append(append(pdf.Array{}, list...), field))
+	case pdf.Array:
+		pd["Annots"] = append(append(pdf.Array{}, annots...), field)
+		u.Replace(page.Ref, pd)
+	default:
+		pd["Annots"] = pdf.Array{field}
+		u.Replace(page.Ref, pd)
+	}
+
+	// SigFlags 3: SignaturesExist | AppendOnly (§12.7.2).
+	if form.Dict != nil && !form.Ref.IsZero() {
+		fd := form.Dict.Clone()
+		fd["Fields"] = append(append(pdf.Array{}, form.Fields...), field)
+		fd["SigFlags"] = pdf.Int(3)
+		u.Replace(form.Ref, fd)
+		return u, nil
+	}
+	cat, err := doc.Catalog()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	cat = cat.Clone()
+	fd := pdf.Dict{}
+	if form.Dict != nil {
+		fd = form.Dict.Clone()
+	}
+	// /Fields may have been an indirect array: write the dereferenced
+	// list, so that no existing field is lost.
+	fd["Fields"] = append(append(pdf.Array{}, form.Fields...), field)
+	fd["SigFlags"] = pdf.Int(3)
+	cat["AcroForm"] = u.Add(fd)
+	u.Replace(doc.Root(), cat)
+	return u, nil
+}
