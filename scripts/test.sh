@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: OpenSSL checks what the CA, OCSP responder
-# and TSA produce; SoftHSM2 is the PKCS#11 token.
+# and TSA produce; SoftHSM2 is the PKCS#11 token; poppler (pdfsig, pdftoppm),
+# MuPDF, qpdf and NSS's certutil check signed PDFs that Ghostscript makes.
 need=()
-for pkg in ca-certificates openssl softhsm2; do
+for pkg in ca-certificates openssl softhsm2 poppler-utils mupdf-tools qpdf ghostscript libnss3-tools; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

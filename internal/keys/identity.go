@@ -63,24 +63,9 @@ func LoadPEM(keyPEM, certPEM []byte, opts ...Option) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	var certs []*x509.Certificate
-	for rest := certPEM; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("keys: certificate file: %w", err)
-		}
-		certs = append(certs, c)
-	}
-	if len(certs) == 0 {
-		return nil, errors.New("keys: the certificate file holds no PEM CERTIFICATE")
+	certs, err := ParseCertificates(certPEM)
+	if err != nil {
+		return nil, err
 	}
 	return newIdentity(signer, certs[0], certs[1:])
 }
@@ -108,4 +93,28 @@ func (id *Identity) CheckSigning() error {
 		return fmt.Errorf("%w: %s has neither digitalSignature nor nonRepudiation in its key usage", ErrNotForSigning, id.Cert.Subject.CommonName)
 	}
 	return nil
+}
+
+// ParseCertificates reads the PEM CERTIFICATE blocks of a file, in order.
+func ParseCertificates(b []byte) ([]*x509.Certificate, error) {
+	var certs []*x509.Certificate
+	for rest := b; ; {
+		var blk *pem.Block
+		blk, rest = pem.Decode(rest)
+		if blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("keys: certificate file: %w", err)
+		}
+		certs = append(certs, c)
+	}
+	if len(certs) == 0 {
+		return nil, errors.New("keys: the certificate file holds no PEM CERTIFICATE")
+	}
+	return certs, nil
 }
