@@ -15,7 +15,9 @@
 // font program, a valid TrueType font holding only the used outlines),
 // Widths (/W), ToUnicodeCMap (the /ToUnicode stream), BaseFont and the
 // Font's Metrics (/FontDescriptor). Width and Wrap lay text out in a box
-// with the same widths the viewer will use.
+// with the same widths the viewer will use. Store FontFile2 with
+// /FlateDecode and /Length1: a subset for a typical appearance is about
+// 20 KB raw, mostly zeros in loca and hmtx, and 3–4 KB deflated.
 //
 // The boundary. This package knows fonts, not PDF files: it returns bytes
 // and numbers, and the caller (the signing code, with package pdf) builds

@@ -23,8 +23,9 @@ func (f *Font) components(gid uint16) ([]uint16, error) {
 }
 
 // walkComposite returns the components of a composite glyph and the
-// offset of each component record's flags; end is where the records stop
-// (any instructions follow). It returns nothing for simple or empty glyphs.
+// offset of each component record's flags, followed by the offset where
+// the records end (instructions, if any, come after). It returns nothing
+// for simple or empty glyphs.
 func (f *Font) walkComposite(gid uint16) (comps []uint16, flagOffsets []int, err error) {
 	d := f.glyphData(gid)
 	if len(d) < 10 || i16(d, 0) >= 0 {

@@ -1,9 +1,6 @@
 package pdffont
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // Subset collects the glyphs used by the texts of one appearance, and
 // produces the embedded font program, /W widths and ToUnicode CMap for
@@ -121,8 +118,4 @@ func (s *Subset) Widths() []WidthRun {
 }
 
 // kept returns the glyph IDs whose outlines the font program carries, ascending.
-func (s *Subset) kept() []uint16 {
-	out := s.keep.members()
-	slices.Sort(out)
-	return out
-}
+func (s *Subset) kept() []uint16 { return s.keep.members() }
