@@ -1,0 +1,86 @@
+package pades_test
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/kyso-vn/kyso/internal/pades"
+	"github.com/kyso-vn/kyso/internal/pdf"
+	"github.com/kyso-vn/kyso/internal/testpki"
+)
+
+// sizedPDF returns a Ghostscript PDF grown to about size bytes by an
+// incremental update holding random (incompressible) stream data.
+func sizedPDF(b *testing.B, e *env, size int) string {
+	base := e.input(&testing.T{})
+	f, err := os.Open(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	doc, err := pdf.Open(f, st.Size())
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := doc.NewUpdate()
+	data := make([]byte, size)
+	_, _ = rand.Read(data)
+	u.Add(&pdf.Stream{Dict: pdf.Dict{}, Data: data})
+	path := filepath.Join(e.dir, fmt.Sprintf("in-%d.pdf", size))
+	out, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := u.WriteDocument(out); err != nil {
+		b.Fatal(err)
+	}
+	out.Close()
+	return path
+}
+
+// BenchmarkSign signs 100 KB, 1 MB and 20 MB PDFs at B-B with an RSA-2048
+// software key, next to the floor: hashing the file and one RSA signature.
+//
+//	go test -run '^$' -bench 'Sign|Floor' -benchmem ./internal/pades/
+func BenchmarkSign(b *testing.B) {
+	t := &testing.T{}
+	e := newEnv(t)
+	for _, size := range []int{100 << 10, 1 << 20, 20 << 20} {
+		in := sizedPDF(b, e, size)
+		b.Run(fmt.Sprintf("B-B/%dKB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(size))
+			for i := 0; b.Loop(); i++ {
+				f, _ := os.Open(in)
+				out := filepath.Join(e.dir, fmt.Sprintf("out-%d-%d.pdf", size, i))
+				if err := pades.Sign(context.Background(), f, out, e.leader, pades.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+				os.Remove(out)
+			}
+		})
+		b.Run(fmt.Sprintf("Floor/%dKB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(size))
+			key := e.leader.Signer.(*rsa.PrivateKey)
+			for b.Loop() {
+				f, _ := os.Open(in)
+				h := sha256.New()
+				_, _ = io.Copy(h, f)
+				f.Close()
+				if _, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, h.Sum(nil)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	_ = testpki.Key
+}
