@@ -14,13 +14,12 @@ import (
 
 	"github.com/kyso-vn/kyso/internal/pades"
 	"github.com/kyso-vn/kyso/internal/pdf"
-	"github.com/kyso-vn/kyso/internal/testpki"
 )
 
 // sizedPDF returns a Ghostscript PDF grown to about size bytes by an
 // incremental update holding random (incompressible) stream data.
 func sizedPDF(b *testing.B, e *env, size int) string {
-	base := e.input(&testing.T{})
+	base := e.input(b)
 	f, err := os.Open(base)
 	if err != nil {
 		b.Fatal(err)
@@ -52,8 +51,7 @@ func sizedPDF(b *testing.B, e *env, size int) string {
 //
 //	go test -run '^$' -bench 'Sign|Floor' -benchmem ./internal/pades/
 func BenchmarkSign(b *testing.B) {
-	t := &testing.T{}
-	e := newEnv(t)
+	e := newEnv(b)
 	for _, size := range []int{100 << 10, 1 << 20, 20 << 20} {
 		in := sizedPDF(b, e, size)
 		b.Run(fmt.Sprintf("B-B/%dKB", size>>10), func(b *testing.B) {
@@ -82,5 +80,4 @@ func BenchmarkSign(b *testing.B) {
 			}
 		})
 	}
-	_ = testpki.Key
 }

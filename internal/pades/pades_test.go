@@ -35,7 +35,7 @@ type env struct {
 	seal   *keys.Identity
 }
 
-func need(t *testing.T, tools ...string) {
+func need(t testing.TB, tools ...string) {
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s is not installed: apt-get install poppler-utils mupdf-tools qpdf libnss3-tools ghostscript", tool)
@@ -43,7 +43,7 @@ func need(t *testing.T, tools ...string) {
 	}
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	need(t, "pdfsig", "certutil", "mutool", "qpdf")
 	e := &env{dir: t.TempDir()}
@@ -74,7 +74,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // input makes a 2-page PDF with Ghostscript.
-func (e *env) input(t *testing.T) string {
+func (e *env) input(t testing.TB) string {
 	t.Helper()
 	need(t, "gs")
 	ps := filepath.Join(e.dir, "in.ps")
