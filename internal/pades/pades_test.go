@@ -170,6 +170,9 @@ func TestLeaderThenSeal(t *testing.T) {
 		Kind: pades.KindSeal, Page: 1, Rect: pades.SealRect(leaderRect, 102), Image: pngImage(t, color.NRGBA{220, 0, 0, 255}, true),
 	}})
 	e.check(t, sealed, 2)
+	// The blue signature, the name below it, and the red seal over its
+	// left third, as rendered by poppler.
+	compareRender(t, sealed, "leader-and-seal.png")
 	stamped := filepath.Join(e.dir, "stamped.pdf")
 	sign(t, sealed, stamped, e.seal, pades.Options{Appearance: &pades.Appearance{Kind: pades.KindStamp, Page: 2, Lines: []string{"Số: 05/QĐ-UBND"}}})
 	e.check(t, stamped, 3)

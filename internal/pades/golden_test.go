@@ -1,0 +1,74 @@
+package pades_test
+
+import (
+	"flag"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/")
+
+// compareRender renders page 1 of file with pdftoppm at 50 dpi and compares
+// it with testdata/golden: at most 0.5% of the pixels may differ by more
+// than a small amount (font rasterisers differ slightly between versions).
+func compareRender(t *testing.T, file, golden string) {
+	t.Helper()
+	need(t, "pdftoppm")
+	prefix := filepath.Join(t.TempDir(), "page")
+	if out, err := exec.Command("pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", "-singlefile", file, prefix).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	got := readPNG(t, prefix+".png")
+	path := filepath.Join("testdata", golden)
+	if *update {
+		_ = os.MkdirAll("testdata", 0o755)
+		b, _ := os.ReadFile(prefix + ".png")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want := readPNG(t, path)
+	if got.Bounds() != want.Bounds() {
+		t.Fatalf("render is %v, golden %v", got.Bounds(), want.Bounds())
+	}
+	diff, total := 0, 0
+	for y := got.Bounds().Min.Y; y < got.Bounds().Max.Y; y++ {
+		for x := got.Bounds().Min.X; x < got.Bounds().Max.X; x++ {
+			total++
+			r1, g1, b1, _ := got.At(x, y).RGBA()
+			r2, g2, b2, _ := want.At(x, y).RGBA()
+			if absDiff(r1, r2)+absDiff(g1, g2)+absDiff(b1, b2) > 3*0x2000 {
+				diff++
+			}
+		}
+	}
+	if float64(diff) > 0.005*float64(total) {
+		t.Errorf("%d of %d pixels differ from testdata/%s (render kept at %s.png); run with -update if the change is intended", diff, total, golden, prefix)
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+func readPNG(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
