@@ -87,3 +87,16 @@ func init() {
 		"ca.kind.tsa":     {"Dịch vụ cấp dấu thời gian", "Time-stamping authority"},
 	})
 }
+
+// Messages of signing through the API.
+func init() {
+	register(map[string][2]string{
+		"sign.form":               {"Không đọc được dữ liệu gửi lên; hãy gửi multipart/form-data có trường file.", "The upload could not be read; send multipart/form-data with a file field."},
+		"sign.no_file":            {"Hãy gửi tệp PDF cần ký trong trường file.", "Send the PDF to sign in the file field."},
+		"sign.agency_needs_clerk": {"Chỉ văn thư mới được ký số của cơ quan.", "Only a clerk may apply the agency's signature."},
+		"sign.level":              {"Mức chữ ký không hợp lệ; dùng B-B hoặc B-T.", "The level is not valid; use B-B or B-T."},
+		"sign.no_tsa":             {"Hệ thống chưa có dịch vụ cấp dấu thời gian; hãy ký ở mức B-B.", "This installation has no time-stamping service; sign at B-B."},
+		"sign.visible":            {"Vị trí chữ ký \"%s\" không đúng dạng TRANG:X,Y,RỘNG,CAO (điểm), ví dụ 1:350,500,160,90.", "The position \"%s\" is not PAGE:X,Y,W,H (points), e.g. 1:350,500,160,90."},
+		"sign.input":              {"Không ký được tệp này: %s.", "This file cannot be signed: %s."},
+	})
+}

@@ -45,3 +45,10 @@ func init() {
 		"ra.reject_reason":           {"Hãy ghi lý do từ chối (tối đa 1000 ký tự).", "Give the reason for rejecting (at most 1000 characters)."},
 	})
 }
+
+func init() {
+	register(map[string][2]string{
+		"pki.no_signing_certificate": {"Không có chứng thư số loại %s còn hiệu lực với khóa lưu trên hệ thống; hãy đề nghị cấp chứng thư (ký từ xa) hoặc ký bằng USB token.", "There is no valid %s certificate with a key held by kyso; request one (remote signing) or sign with your USB token."},
+		"pki.no_server_key":          {"Khóa của chứng thư %s không lưu trên hệ thống; hãy ký bằng thiết bị giữ khóa.", "The key of certificate %s is not held by kyso; sign with the device that holds it."},
+	})
+}

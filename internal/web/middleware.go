@@ -98,13 +98,22 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // cap for itself.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
-			s.fail(w, r, apperr.New(apperr.TooLarge, "error.body_too_large", "1 MiB"))
+		limit, label := int64(MaxBodyBytes), "1 MiB"
+		if n, ok := uploadLimits[r.URL.Path]; ok {
+			limit, label = n, fmt.Sprintf("%d MiB", n>>20)
+		}
+		if r.ContentLength > limit {
+			s.fail(w, r, apperr.New(apperr.TooLarge, "error.body_too_large", label))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// uploadLimits raise the body limit for the routes that take documents.
+var uploadLimits = map[string]int64{
+	"/api/v1/sign": 64 << 20,
 }
 
 // authenticate recognises the caller from a bearer token or the session
