@@ -34,7 +34,7 @@ OUT is written only when signing succeeded, and never replaces an existing file.
 	f.StringVar(&keyFile, "key", "", "private key file (PEM)")
 	f.StringVar(&certFile, "cert", "", "certificate file (PEM, chain after the certificate)")
 	f.StringVar(&pkcs11URI, "pkcs11", "", "key in a PKCS#11 token, e.g. 'pkcs11:token=…;object=…' (with --cert)")
-	f.StringVar(&level, "level", "B-B", "PAdES level: B-B or B-T")
+	f.StringVar(&level, "level", "B-B", "PAdES level: B-B, B-T, B-LT (adds OCSP/CRL data) or B-LTA (adds a document time-stamp)")
 	f.StringVar(&tsaURL, "tsa", "", "RFC 3161 time-stamp authority URL (for B-T), e.g. kyso's own /tsa")
 	f.StringVar(&visible, "visible", "", "PAGE:X,Y,W,H of a visible signature")
 	f.StringVar(&image, "image", "", "handwritten signature image (PNG with transparency)")

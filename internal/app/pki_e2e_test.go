@@ -6,7 +6,10 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
+	"github.com/kyso-vn/kyso/internal/pades"
+	"github.com/kyso-vn/kyso/internal/pdf"
 	"github.com/kyso-vn/kyso/internal/testpki"
 	"io"
 	"log/slog"
@@ -256,4 +259,113 @@ func TestRevocationByAnotherProcess(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// TestLongTermSignature signs at B-LTA against a running kyso: the
+// signature time-stamp and the document time-stamp come from its /tsa,
+// the DSS holds the chain and the OCSP answers fetched from the URLs in the
+// certificates. pdfsig (NSS trusting kyso's root) checks the result.
+func TestLongTermSignature(t *testing.T) {
+	for _, tool := range []string{"gs", "pdfsig", "certutil"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed: apt-get install ghostscript poppler-utils libnss3-tools", tool)
+		}
+	}
+	s := startKyso(t)
+	ctx := context.Background()
+	c, err := s.app.PKI.Issue(ctx, org.SystemActor("test"), pki.IssueRequest{Profile: pki.ProfilePersonal, ServerKey: true,
+		Subject: pki.Subject{CommonName: "Phan Thị Diệu", Organization: "Sở Nội vụ"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.app.PKI.SubscriberSigner(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := filepath.Join(s.dir, "in.ps")
+	_ = os.WriteFile(ps, []byte("%!PS\n/Times-Roman findfont 14 scalefont setfont 72 720 moveto (Quyet dinh) show showpage\n"), 0o600)
+	in := filepath.Join(s.dir, "in.pdf")
+	if o, err := exec.Command("gs", "-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfwrite", "-sOutputFile="+in, ps).CombinedOutput(); err != nil {
+		t.Fatalf("gs: %v\n%s", err, o)
+	}
+	f, _ := os.Open(in)
+	defer f.Close()
+	out := filepath.Join(s.dir, "lta.pdf")
+	if err := pades.Sign(ctx, f, out, id, pades.Options{Level: pades.LevelBLTA, TSA: pades.HTTPTimeStamper(s.url+"/tsa", nil)}); err != nil {
+		t.Fatal(err)
+	}
+	// The DSS holds the chain and an OCSP answer per non-root certificate.
+	g, _ := os.Open(out)
+	defer g.Close()
+	st, _ := g.Stat()
+	doc, err := pdf.Open(g, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := doc.Catalog()
+	dss, err := doc.DerefDict(cat.Get("DSS"))
+	if err != nil || dss == nil {
+		t.Fatalf("no DSS: %v", err)
+	}
+	ocsps, _ := dss.Get("OCSPs").(pdf.Array)
+	certs, _ := dss.Get("Certs").(pdf.Array)
+	if len(ocsps) < 2 || len(certs) < 4 {
+		t.Errorf("DSS has %d OCSP answers and %d certificates; want the signer's and the TSA's answers, and their chains", len(ocsps), len(certs))
+	}
+	if len(doc.Revisions()) != 4 {
+		t.Errorf("%d revisions, want 4: original, signature, DSS, document time-stamp", len(doc.Revisions()))
+	}
+	nss := filepath.Join(s.dir, "nss")
+	_ = os.Mkdir(nss, 0o700)
+	root := s.file(t, "kyso-root.pem", "CERTIFICATE", s.app.PKI.Chain()[1].Raw)
+	for _, args := range [][]string{{"-N", "-d", "sql:" + nss, "--empty-password"}, {"-A", "-n", "kyso", "-t", "CT,C,C", "-i", root, "-d", "sql:" + nss}} {
+		if o, err := exec.Command("certutil", args...).CombinedOutput(); err != nil {
+			t.Fatalf("certutil: %v\n%s", err, o)
+		}
+	}
+	v, _ := exec.Command("pdfsig", "-nssdir", "sql:"+nss, out).CombinedOutput()
+	vs := string(v)
+	if !strings.Contains(vs, "Phan Thị Diệu") || !strings.Contains(vs, "Signature Validation: Signature is Valid.") || !strings.Contains(vs, "Certificate is Trusted") {
+		t.Fatalf("pdfsig:\n%s", vs)
+	}
+	// poppler cannot validate ETSI.RFC3161 document time-stamps, so the
+	// token is checked with openssl ts -verify over its byte range.
+	if !strings.Contains(vs, "DocumentTimeStamp") {
+		t.Fatalf("pdfsig lists no document time-stamp:\n%s", vs)
+	}
+	fields, err := doc.SignatureFields()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sigDict pdf.Dict
+	for _, fl := range fields {
+		if fl.Name == "DocumentTimeStamp" {
+			sigDict, _ = doc.DerefDict(fl.Value)
+		}
+	}
+	if sigDict == nil || sigDict.Get("SubFilter") != pdf.Name("ETSI.RFC3161") {
+		t.Fatalf("document time-stamp dictionary: %v", sigDict)
+	}
+	token, _ := pdf.Bytes(sigDict.Get("Contents"))
+	brArr, _ := sigDict.Get("ByteRange").(pdf.Array)
+	var br [4]int64
+	for i := range br {
+		n, _ := pdf.Integer(brArr[i])
+		br[i] = int64(n)
+	}
+	data, _ := io.ReadAll(pdf.ByteRangeReader(g, br))
+	dataFile := filepath.Join(s.dir, "ltadata.bin")
+	_ = os.WriteFile(dataFile, data, 0o600)
+	tokenFile := filepath.Join(s.dir, "lta.tst")
+	// /Contents is zero-padded; the token is the DER value at its start.
+	var tok asn1.RawValue
+	if _, err := asn1.Unmarshal(token, &tok); err != nil {
+		t.Fatalf("document time-stamp token: %v", err)
+	}
+	_ = os.WriteFile(tokenFile, tok.FullBytes, 0o600)
+	untrusted := s.file(t, "kyso-issuing.pem", "CERTIFICATE", s.app.PKI.Chain()[0].Raw, s.app.PKI.Identity(pki.KindTSA).Cert.Raw)
+	if o := openssl(t, "ts", "-verify", "-token_in", "-in", tokenFile, "-data", dataFile, "-CAfile", root, "-untrusted", untrusted); !strings.Contains(o, "Verification: OK") {
+		t.Fatalf("openssl ts -verify of the document time-stamp:\n%s", o)
+	}
+	t.Logf("pdfsig:\n%s", vs)
 }

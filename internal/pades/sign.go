@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -21,19 +22,22 @@ type Level string
 
 // The levels kyso signs at.
 const (
-	LevelBB Level = "B-B"
-	LevelBT Level = "B-T"
+	LevelBB   Level = "B-B"
+	LevelBT   Level = "B-T"
+	LevelBLT  Level = "B-LT"
+	LevelBLTA Level = "B-LTA"
 )
+
+// timeStamped reports whether the level carries a signature time-stamp.
+func (l Level) timeStamped() bool { return l != LevelBB }
 
 // ParseLevel reads a level name.
 func ParseLevel(s string) (Level, error) {
 	switch Level(s) {
-	case LevelBB, LevelBT:
+	case LevelBB, LevelBT, LevelBLT, LevelBLTA:
 		return Level(s), nil
-	case "B-LT", "B-LTA":
-		return "", fmt.Errorf("pades: level %s is not available yet; sign at B-T", s)
 	}
-	return "", fmt.Errorf("pades: unknown level %q; use B-B or B-T", s)
+	return "", fmt.Errorf("pades: unknown level %q; use B-B, B-T, B-LT or B-LTA", s)
 }
 
 // TimeStamper gets an RFC 3161 time-stamp token over a digest.
@@ -44,8 +48,11 @@ type TimeStamper interface {
 // Options shape a signature.
 type Options struct {
 	Level Level // B-B by default
-	// TSA is required for B-T.
+	// TSA is required for B-T and above.
 	TSA TimeStamper
+	// Revocation fetches OCSP responses or CRLs for B-LT and B-LTA;
+	// HTTPRevocation by default.
+	Revocation Revocation
 	// Reason, Location and ContactInfo go into the signature dictionary.
 	Reason, Location, ContactInfo string
 	// FieldName names the signature field; "Signature<n>" by default.
@@ -73,6 +80,7 @@ type Pending struct {
 	out      string
 	pos      pdf.PlaceholderPos
 	prepared *cms.Prepared
+	chain    []*x509.Certificate
 	opts     Options
 }
 
@@ -84,8 +92,11 @@ func Prepare(ctx context.Context, in *os.File, out string, cert *keys.Identity, 
 	if o.Level == "" {
 		o.Level = LevelBB
 	}
-	if o.Level == LevelBT && o.TSA == nil {
-		return nil, errors.New("pades: level B-T needs a time-stamp authority (--tsa URL)")
+	if o.Level.timeStamped() && o.TSA == nil {
+		return nil, fmt.Errorf("pades: level %s needs a time-stamp authority (--tsa URL)", o.Level)
+	}
+	if o.Revocation == nil {
+		o.Revocation = HTTPRevocation(nil)
 	}
 	if err := cert.CheckSigning(); err != nil {
 		return nil, err
@@ -146,7 +157,7 @@ func Prepare(ctx context.Context, in *os.File, out string, cert *keys.Identity, 
 	if err != nil {
 		return nil, err
 	}
-	return &Pending{ToSign: prepared.ToSign, Hash: prepared.Hash, tmp: tmp, out: out, pos: pos, prepared: prepared, opts: o}, nil
+	return &Pending{ToSign: prepared.ToSign, Hash: prepared.Hash, tmp: tmp, out: out, pos: pos, prepared: prepared, chain: cert.Chain, opts: o}, nil
 }
 
 // Complete assembles the CMS from the raw signature, adds the time-stamp
@@ -162,15 +173,15 @@ func (p *Pending) Complete(ctx context.Context, signature []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	if p.opts.Level == LevelBT {
+	var token []byte
+	if p.opts.Level.timeStamped() {
 		sv, err := cms.SignatureValue(der)
 		if err != nil {
 			return err
 		}
 		d := crypto.SHA256.New()
 		d.Write(sv)
-		token, err := p.opts.TSA.TimeStamp(ctx, d.Sum(nil), crypto.SHA256)
-		if err != nil {
+		if token, err = p.opts.TSA.TimeStamp(ctx, d.Sum(nil), crypto.SHA256); err != nil {
 			return fmt.Errorf("pades: signature time-stamp: %w", err)
 		}
 		if der, err = cms.AddUnsignedAttribute(der, cms.OIDSignatureTimeStampToken(), token); err != nil {
@@ -184,19 +195,53 @@ func (p *Pending) Complete(ctx context.Context, signature []byte) (err error) {
 	if err := pdf.Patch(p.tmp, p.pos.Contents.Start, contents); err != nil {
 		return err
 	}
-	if err := p.tmp.Sync(); err != nil {
+	if err := p.tmp.Close(); err != nil {
 		return err
 	}
-	if err := p.tmp.Close(); err != nil {
+	final := p.tmp.Name()
+	// Later levels are further incremental updates; each step writes a new
+	// file beside the last, and all of them are removed at the end.
+	steps := []string{}
+	defer func() {
+		for _, s := range steps {
+			os.Remove(s)
+		}
+	}()
+	if p.opts.Level == LevelBLT || p.opts.Level == LevelBLTA {
+		certs := append([]*x509.Certificate{p.prepared.Certificate()}, p.chain...)
+		for _, c := range tsaCertificates(token) {
+			certs = appendCert(certs, c)
+		}
+		if final, err = addDSS(ctx, final, certs, p.opts.Revocation); err != nil {
+			return err
+		}
+		steps = append(steps, final)
+	}
+	if p.opts.Level == LevelBLTA {
+		if final, err = addDocTimeStamp(ctx, final, p.opts.TSA); err != nil {
+			return err
+		}
+		steps = append(steps, final)
+	}
+	if err := syncFile(final); err != nil {
 		return err
 	}
 	// Link fails when out exists, unlike Rename: a signed file is never
 	// overwritten by accident.
-	if err := os.Link(p.tmp.Name(), p.out); err != nil {
+	if err := os.Link(final, p.out); err != nil {
 		return fmt.Errorf("pades: write %s: %w", p.out, err)
 	}
 	os.Remove(p.tmp.Name())
 	return nil
+}
+
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // Abort removes the temporary file.

@@ -15,7 +15,7 @@ func contentsLen(id *keys.Identity, o Options) int {
 	for _, c := range id.Chain {
 		n += len(c.Raw)
 	}
-	if o.Level == LevelBT {
+	if o.Level.timeStamped() {
 		n += 12000
 	}
 	return n
@@ -44,14 +44,7 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 	}
 	sigRef := u.Add(sig)
 
-	form, err := doc.AcroForm()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
-	}
 	name := o.FieldName
-	if name == "" {
-		name = fmt.Sprintf("Signature%d", len(form.Fields)+1)
-	}
 	pageNo, rect := 1, Rect{}
 	if a := o.Appearance; a != nil {
 		pageNo, rect = a.Page, a.Rect
@@ -76,6 +69,28 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 	if o.Appearance != nil && (rect.W <= 0 || rect.H <= 0) {
 		return nil, fmt.Errorf("%w: the visible signature needs a width and a height", ErrInput)
 	}
+	if err := addField(doc, u, sigRef, name, pageNo, rect, o.Appearance); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// addField adds a signature field whose widget (merged with it) sits on
+// page pageNo at rect and whose value is sig; it updates the page's
+// /Annots and the form's /Fields and /SigFlags (ISO 32000-1 §12.7.4.5).
+// An empty name gets "Signature<n>".
+func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pageNo int, rect Rect, a *Appearance) error {
+	form, err := doc.AcroForm()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	if name == "" {
+		name = fmt.Sprintf("Signature%d", len(form.Fields)+1)
+	}
+	page, err := doc.Page(pageNo)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInput, err)
+	}
 	field := u.Reserve()
 	x, y := page.MediaBox[0]+rect.X, page.MediaBox[1]+rect.Y
 	widget := pdf.Dict{
@@ -83,10 +98,10 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 		"T": pdf.TextString(name), "V": sigRef, "F": pdf.Int(132), "P": page.Ref,
 		"Rect": pdf.Array{pdf.Real(x), pdf.Real(y), pdf.Real(x + rect.W), pdf.Real(y + rect.H)},
 	}
-	if o.Appearance != nil {
-		ap, err := appearanceStream(u, o.Appearance)
+	if a != nil {
+		ap, err := appearanceStream(u, a)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		widget["AP"] = pdf.Dict{"N": ap}
 	}
@@ -95,14 +110,14 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 	// The page's /Annots may be direct or an indirect array.
 	pd, err := doc.DerefDict(page.Ref)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		return fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	pd = pd.Clone()
 	switch annots := pd.Get("Annots").(type) {
 	case pdf.Ref:
 		arr, err := doc.Deref(annots)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInput, err)
+			return fmt.Errorf("%w: %w", ErrInput, err)
 		}
 		list, _ := arr.(pdf.Array)
 		u.Replace(annots, append(append(pdf.Array{}, list...), field))
@@ -120,11 +135,11 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 		fd["Fields"] = append(append(pdf.Array{}, form.Fields...), field)
 		fd["SigFlags"] = pdf.Int(3)
 		u.Replace(form.Ref, fd)
-		return u, nil
+		return nil
 	}
 	cat, err := doc.Catalog()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		return fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	cat = cat.Clone()
 	fd := pdf.Dict{}
@@ -137,5 +152,5 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 	fd["SigFlags"] = pdf.Int(3)
 	cat["AcroForm"] = u.Add(fd)
 	u.Replace(doc.Root(), cat)
-	return u, nil
+	return nil
 }

@@ -52,7 +52,7 @@ func (s *Server) apiSign(w http.ResponseWriter, r *http.Request) error {
 		return apperr.Wrap(err, apperr.Invalid, "sign.level").WithField("level")
 	}
 	o := pades.Options{Level: lvl, Reason: r.FormValue("reason"), Location: r.FormValue("location")}
-	if lvl == pades.LevelBT {
+	if lvl != pades.LevelBB {
 		if s.app.TSA == nil {
 			return apperr.New(apperr.Conflict, "sign.no_tsa")
 		}

@@ -85,7 +85,7 @@ func TestSignThroughTheAPI(t *testing.T) {
 		{"a specialist has no signing certificate", "chuyenvien.stttt", nil, 409, "USB token"},
 		{"only a clerk applies the agency's signature", "giamdoc.stttt", map[string]string{"as": "agency"}, 403, "văn thư"},
 		{"a bad position", "giamdoc.stttt", map[string]string{"visible": "1:x"}, 400, `"field": "visible"`},
-		{"B-LT is not yet offered", "giamdoc.stttt", map[string]string{"level": "B-LT"}, 400, `"field": "level"`},
+		{"an unknown level", "giamdoc.stttt", map[string]string{"level": "B-Z"}, 400, `"field": "level"`},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
 			res, body := f.login(sc.as).upload(t, "/api/v1/sign", in, sc.fields)
