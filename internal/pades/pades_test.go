@@ -213,6 +213,13 @@ func TestBadInputLeavesNothing(t *testing.T) {
 	in := e.input(t)
 	notPDF := filepath.Join(e.dir, "not.pdf")
 	_ = os.WriteFile(notPDF, []byte("hello"), 0o600)
+	encrypted := filepath.Join(e.dir, "encrypted.pdf")
+	if o, err := exec.Command("qpdf", "--encrypt", "user", "owner", "256", "--", in, encrypted).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --encrypt: %v\n%s", err, o)
+	}
+	truncated := filepath.Join(e.dir, "truncated.pdf")
+	whole, _ := os.ReadFile(in)
+	_ = os.WriteFile(truncated, whole[:len(whole)/2], 0o600)
 	tlsKey := testpki.Key(t, "rsa2048")
 	tlsOnly := &keys.Identity{Signer: tlsKey, Cert: testpki.Issue(t, e.ca, e.caKey, tlsKey, "server", func(c *x509.Certificate) { c.KeyUsage = x509.KeyUsageKeyEncipherment })}
 	cases := []struct {
@@ -223,6 +230,8 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		want string
 	}{
 		{"not a PDF", notPDF, e.leader, pades.Options{}, "pades: input"},
+		{"a password-protected PDF", encrypted, e.leader, pades.Options{}, "password-protected or encrypted"},
+		{"a truncated PDF", truncated, e.leader, pades.Options{}, "pades: input"},
 		{"a certificate not for signing", in, tlsOnly, pades.Options{}, "neither digitalSignature nor nonRepudiation"},
 		{"B-T without a TSA", in, e.leader, pades.Options{Level: pades.LevelBT}, "needs a time-stamp authority"},
 		{"an unreachable TSA", in, e.leader, pades.Options{Level: pades.LevelBT, TSA: pades.HTTPTimeStamper("http://127.0.0.1:1/tsa", nil)}, "time-stamp"},
