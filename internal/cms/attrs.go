@@ -11,9 +11,9 @@ import (
 )
 
 // interpretSignedAttrs reads the signed attributes that Signed exposes. Each
-// may appear once, with one value (RFC 5652 §11.1–§11.3; RFC 5035 §3 and
-// RFC 2634 §5.4 for the ESS attributes): with two message-digests, say, a
-// validator and a signer could disagree about which one was signed.
+// may appear once, with one value: RFC 5652 §11.1–§11.3 says so of
+// content-type, message-digest and signing-time, and the ESS attributes are
+// held to the same rule, since two of them could name two certificates.
 func (s *Signed) interpretSignedAttrs() error {
 	seen := map[string]bool{}
 	for _, a := range s.SignedAttrs {

@@ -32,19 +32,21 @@ var (
 // /Contents (ISO 32000-1 §12.8.1). Other bytes after the ContentInfo, which
 // some tools leave when they reuse a larger placeholder, are outside the
 // signature and ignored, but counted in TrailingData. After that, reading is
-// DER-strict through cryptobyte, with two
-// leniencies for values other implementations do not check either: the
-// SignedData and SignerInfo versions are not checked against their contents
-// (RFC 5652 §5.1, §5.3), and the sid serial number may be a non-minimal
-// INTEGER. Certificates that crypto/x509 refuses (unsupported curves,
-// negative serial numbers) are left out of Certificates rather than failing
-// the parse; only the first SignerInfo is interpreted.
+// DER-strict through cryptobyte, with two leniencies for values other
+// implementations do not check either: the SignedData and SignerInfo
+// versions are not checked against their contents (RFC 5652 §5.1, §5.3),
+// and the sid serial number may be a non-minimal INTEGER. Certificates that
+// crypto/x509 refuses (unsupported curves, malformed serial numbers) are
+// left out of Certificates rather than failing the parse; only the first
+// SignerInfo is interpreted.
 //
-// Signed attributes that Signed exposes must be well-formed and appear once
-// (RFC 5652 §11.1–§11.3, RFC 5035 §3); a second message-digest would leave
-// open which one the signature vouches for. Parse never panics, and its work
-// is bounded by MaxSize, maxDepth and maxCertificates. Errors wrap
-// ErrTooLarge or ErrMalformed.
+// The signed attributes that decide what was signed and by whom
+// (content-type, message-digest, signing-time, signing-certificate and
+// -v2) must be well-formed and appear once with one value, as RFC 5652
+// §11.1–§11.3 requires of the first three: with two message-digests, a
+// signer and a validator could disagree about which one is vouched for.
+// Parse never panics, and its work is bounded by MaxSize, maxDepth and
+// maxCertificates. Errors wrap ErrTooLarge or ErrMalformed.
 func Parse(der []byte) (*Signed, error) {
 	if len(der) > MaxSize {
 		return nil, fmt.Errorf("%w: %d bytes, more than %d", ErrTooLarge, len(der), MaxSize)

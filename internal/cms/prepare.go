@@ -14,8 +14,8 @@ import (
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// minSigningRSABits is the smallest RSA key Prepare signs with: ETSI TS 119
-// 312 no longer accepts shorter moduli for new signatures.
+// minSigningRSABits is the smallest RSA key Prepare signs with: shorter
+// moduli are below what ETSI TS 119 312 recommends for new signatures.
 const minSigningRSABits = 2048
 
 // Prepared is the first half of a two-phase signature: the signed
@@ -105,10 +105,11 @@ func signingKeyOK(c *x509.Certificate) error {
 // the certificate's key first, so that a wrong key, a truncated value or a
 // signature of something else is an error (wrapping ErrSignatureInvalid)
 // and never a CMS that no validator accepts. An ECDSA signature may come
-// in the r‖s form that PKCS #11 tokens return (PKCS #11 §2.3.1); it is
-// converted to the Ecdsa-Sig-Value that CMS carries (RFC 5753 §7.2).
+// in the r‖s form that PKCS #11 tokens return (PKCS #11 Mechanisms §2.3.1,
+// "EC Signatures"); it is converted to the Ecdsa-Sig-Value that CMS carries
+// (RFC 5753 §7.2).
 func (p *Prepared) Complete(signature []byte) ([]byte, error) {
-	if p == nil || p.cert == nil || p.Hash == 0 {
+	if p == nil || p.cert == nil || hashOID(p.Hash) == nil {
 		return nil, errors.New("cms: complete: the Prepared was not made by Prepare or UnmarshalBinary")
 	}
 	in := cryptobyte.String(p.SignedAttrs)

@@ -2,7 +2,7 @@ package cms
 
 import (
 	"crypto"
-	"crypto/dsa" //nolint:staticcheck // DSA signatures exist in old PDFs (RFC 3370 §3.1); verified, never made
+	"crypto/dsa" // deprecated, but old PDFs carry DSA signatures (RFC 3370 §3.1): verified, never made
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -13,10 +13,19 @@ import (
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// minRSABits is the smallest RSA modulus crypto/rsa verifies with (Go 1.24,
-// GODEBUG rsa1024min); smaller keys are reported as ErrUnsupported rather than
-// as a bad signature.
-const minRSABits = 1024
+// Key sizes verified. minRSABits is the smallest RSA modulus crypto/rsa
+// accepts (Go 1.24, GODEBUG rsa1024min); smaller keys are reported as
+// ErrUnsupported rather than as a bad signature. The maxima keep hostile
+// certificates from making one verification cost minutes: crypto/x509 parses
+// keys of any size, and an RSA or DSA operation grows with the square of the
+// modulus and more. No CA issues larger keys (crypto/tls stops at 8192-bit
+// RSA; FIPS 186-4 §4.2 at 3072-bit DSA with a 256-bit q).
+const (
+	minRSABits  = 1024
+	maxRSABits  = 16384
+	maxDSABits  = 3072
+	maxDSAQBits = 256
+)
 
 // hashOf hashes data with h.
 func hashOf(h crypto.Hash, data []byte) []byte {
@@ -73,8 +82,8 @@ func (s *Signed) checkSignature(msg, digest []byte) error {
 		if !ok {
 			return wrongKey()
 		}
-		if k.N.BitLen() < minRSABits {
-			return fmt.Errorf("%w: %d-bit RSA key", ErrUnsupported, k.N.BitLen())
+		if n := k.N.BitLen(); n < minRSABits || n > maxRSABits {
+			return fmt.Errorf("%w: %d-bit RSA key", ErrUnsupported, n)
 		}
 		if k.E > 1<<31-1 {
 			// crypto/rsa refuses such exponents (they are legal, and
@@ -110,6 +119,9 @@ func (s *Signed) checkSignature(msg, digest []byte) error {
 		if !ok {
 			return wrongKey()
 		}
+		if k.P.BitLen() > maxDSABits || k.Q.BitLen() > maxDSAQBits {
+			return fmt.Errorf("%w: DSA key with a %d-bit p and a %d-bit q", ErrUnsupported, k.P.BitLen(), k.Q.BitLen())
+		}
 		if !verifyDSA(k, digest, s.Signature) {
 			return bad(nil)
 		}
@@ -135,8 +147,8 @@ func (s *Signed) checkSignature(msg, digest []byte) error {
 }
 
 // plainToASN1 turns an r‖s ECDSA signature (BSI TR-03111 §5.2.1, and what
-// PKCS #11 tokens return, PKCS #11 §2.3.1) into the Ecdsa-Sig-Value that
-// crypto/ecdsa reads.
+// PKCS #11 tokens return, PKCS #11 Mechanisms §2.3.1) into the
+// Ecdsa-Sig-Value that crypto/ecdsa reads.
 func plainToASN1(sig []byte, k *ecdsa.PublicKey) ([]byte, bool) {
 	n := (k.Curve.Params().BitSize + 7) / 8
 	if len(sig) != 2*n {

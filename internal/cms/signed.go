@@ -32,8 +32,9 @@ type Signed struct {
 	// RevocationInfo holds the DER of each RevocationInfoChoice of the crls
 	// field (RFC 5652 §10.2.1): CRLs and other formats such as OCSP.
 	RevocationInfo [][]byte
-	// SignerInfos is the number of SignerInfos; only the first is parsed.
-	// ISO 32000-1 §12.8.3.3.1 and ETSI EN 319 142-1 allow one in a PDF.
+	// SignerInfos is the number of SignerInfos; only the first is
+	// interpreted. A PDF signature is expected to have one, and a
+	// validator should not accept a second that it does not check.
 	SignerInfos int
 	// SignerID is the first SignerInfo's sid (RFC 5652 §5.3).
 	SignerID SignerID

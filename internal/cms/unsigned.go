@@ -30,16 +30,14 @@ func SignatureValue(der []byte) ([]byte, error) {
 //
 // Everything the signature covers is kept byte for byte; unsigned
 // attributes are outside it (RFC 5652 §5.4), so the signature stays valid.
-// A BER input comes back DER (see Parse), without trailing bytes. Existing unsigned attributes are
-// kept, and the set is re-sorted into DER order (X.690 §11.6).
+// A BER input comes back DER (see Parse), without trailing bytes. Existing
+// unsigned attributes are kept, and the set is re-sorted into DER order
+// (X.690 §11.6). The result, like the input, may not exceed MaxSize.
 func AddUnsignedAttribute(der []byte, oid asn1.ObjectIdentifier, value []byte) ([]byte, error) {
 	v := cryptobyte.String(value)
 	var elem cryptobyte.String
 	if !v.ReadAnyASN1Element(&elem, nil) || !v.Empty() {
 		return nil, fmt.Errorf("%w: add unsigned attribute: the value is not one DER element", ErrMalformed)
-	}
-	if len(der)+len(value) > MaxSize {
-		return nil, fmt.Errorf("%w: add unsigned attribute: the result would exceed %d bytes", ErrTooLarge, MaxSize)
 	}
 	// Parse first: it checks the whole structure and guarantees that the
 	// walk below meets what it expects.
@@ -49,6 +47,11 @@ func AddUnsignedAttribute(der []byte, oid asn1.ObjectIdentifier, value []byte) (
 	buf, _, _, err := toDER(der)
 	if err != nil {
 		return nil, err
+	}
+	// The new Attribute and the longer lengths around it add at most a
+	// few dozen bytes to buf and value.
+	if len(buf)+len(value)+64 > MaxSize {
+		return nil, fmt.Errorf("%w: add unsigned attribute: the result would exceed %d bytes", ErrTooLarge, MaxSize)
 	}
 	attr, err := attribute(oid, func(b *cryptobyte.Builder) { b.AddBytes(value) })
 	if err != nil {

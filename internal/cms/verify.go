@@ -11,8 +11,9 @@ import (
 // content made with DigestAlgorithm (for a PDF, of the bytes its ByteRange
 // covers), in the order of RFC 5652 §5.6:
 //
-//   - the signer's certificate is known (ErrSignerNotFound, or
-//     ErrUnsupported for a certificate crypto/x509 cannot read);
+//   - the signer's certificate is known and is the one sid names
+//     (ErrSignerNotFound, or ErrUnsupported for a certificate crypto/x509
+//     cannot read);
 //   - with signed attributes: content-type is present and equals
 //     eContentType and message-digest is present (ErrMissingAttribute), and
 //     message-digest equals digest (ErrDigestMismatch);
@@ -31,6 +32,11 @@ func (s *Signed) VerifyDetached(digest []byte) error {
 			return s.signerErr
 		}
 		return fmt.Errorf("%w: %s", ErrSignerNotFound, s.SignerID.describe())
+	}
+	if !s.IsSigner(s.Signer) {
+		// Signer was set by the caller to a certificate the sid does
+		// not name (RFC 5652 §5.3).
+		return fmt.Errorf("%w: %q is not %s", ErrSignerNotFound, s.Signer.Subject, s.SignerID.describe())
 	}
 	h := s.DigestAlgorithm
 	if h == 0 || !h.Available() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/asn1"
@@ -243,6 +244,10 @@ func TestSignerFromElsewhere(t *testing.T) {
 	if s.IsSigner(p.ca) || s.IsSigner(nil) || !s.IsSigner(p.signer) {
 		t.Fatal("IsSigner is wrong")
 	}
+	s.Signer = p.ca
+	if err := s.VerifyDetached(digest); !errors.Is(err, ErrSignerNotFound) {
+		t.Fatalf("Signer set to a certificate sid does not name: %v", err)
+	}
 	s.Signer = p.signer
 	if err := s.VerifyDetached(digest); err != nil {
 		t.Fatal(err)
@@ -272,4 +277,44 @@ func sorted(list ...[]byte) [][]byte {
 		}
 	}
 	return out
+}
+
+// TestHostileKeySizes: a certificate with an absurd RSA modulus, which
+// crypto/x509 parses, is refused before any arithmetic.
+func TestHostileKeySizes(t *testing.T) {
+	p := newTestPKI(t, "p256")
+	for _, bits := range []int{maxRSABits + 8, 512} {
+		n, err := rand.Prime(rand.Reader, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Lsh(n, uint(bits-64)).SetBit(n, 0, 1).SetBit(n, bits-1, 1)
+		tmpl := *p.signer
+		der, err := x509.CreateCertificate(rand.Reader, &tmpl, p.ca, &rsa.PublicKey{N: n, E: 65537}, p.caKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, md, _ := attrs(t, p, sha256Of(nil))
+		ess, err := essAttribute(cert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := encodeSet(bytes.Join(sorted(ct, md, ess), nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		prep := newPrepared(set, crypto.SHA256, OIDData(), cert, nil)
+		h, _ := readHeader(set)
+		cms, err := assemble(prep, set[h.size:], make([]byte, bits/8))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := mustParse(t, cms).VerifyDetached(sha256Of(nil)); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%d-bit RSA key: %v, want ErrUnsupported", bits, err)
+		}
+	}
 }
