@@ -189,7 +189,7 @@ func addDocTimeStamp(ctx context.Context, path string, ts TimeStamper) (string, 
 			"Type": pdf.Name("DocTimeStamp"), "Filter": pdf.Name("Adobe.PPKLite"), "SubFilter": pdf.Name("ETSI.RFC3161"),
 			"ByteRange": pdf.ByteRangePlaceholder{}, "Contents": pdf.ContentsPlaceholder{Len: 16000},
 		})
-		return addField(doc, u, sig, "DocumentTimeStamp", 1, Rect{}, nil)
+		return addField(doc, u, sig, "DocumentTimeStamp", 1, Rect{}, nil, nil)
 	}, func(u *pdf.Update) { pos = u.Placeholders()[0] })
 	if err != nil {
 		return "", err

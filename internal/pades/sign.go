@@ -63,6 +63,10 @@ type Options struct {
 	Time time.Time
 	// MaxSize bounds the input (default 512 MiB).
 	MaxSize int64
+	// DocMDP, when 1, 2 or 3, makes this a certification signature
+	// (ISO 32000-1 §12.8.2.2): 1 no changes, 2 form filling and signing,
+	// 3 also annotations. Only a document's first signature can certify.
+	DocMDP int
 }
 
 // ErrInput means the input PDF cannot be signed; the message says why.
@@ -121,6 +125,12 @@ func Prepare(ctx context.Context, in *os.File, out string, cert *keys.Identity, 
 	doc, err := pdf.Open(in, st.Size(), popts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	if o.DocMDP < 0 || o.DocMDP > 3 {
+		return nil, fmt.Errorf("%w: DocMDP permission %d; use 1, 2 or 3", ErrInput, o.DocMDP)
+	}
+	if err := checkCertification(doc, o); err != nil {
+		return nil, err
 	}
 	u, err := buildUpdate(doc, cert, o)
 	if err != nil {

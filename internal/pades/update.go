@@ -69,17 +69,69 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 	if o.Appearance != nil && (rect.W <= 0 || rect.H <= 0) {
 		return nil, fmt.Errorf("%w: the visible signature needs a width and a height", ErrInput)
 	}
-	if err := addField(doc, u, sigRef, name, pageNo, rect, o.Appearance); err != nil {
+	var catEdit func(pdf.Dict)
+	if o.DocMDP != 0 {
+		// The certification signature's permissions live in the catalog
+		// (ISO 32000-1 §12.8.4) and in the signature's /Reference.
+		sig["Reference"] = pdf.Array{pdf.Dict{
+			"Type": pdf.Name("SigRef"), "TransformMethod": pdf.Name("DocMDP"),
+			"TransformParams": pdf.Dict{"Type": pdf.Name("TransformParams"), "P": pdf.Int(o.DocMDP), "V": pdf.Name("1.2")},
+		}}
+		u.Replace(sigRef, sig)
+		catEdit = func(cat pdf.Dict) { cat["Perms"] = pdf.Dict{"DocMDP": sigRef} }
+	}
+	if err := addField(doc, u, sigRef, name, pageNo, rect, o.Appearance, catEdit); err != nil {
 		return nil, err
 	}
 	return u, nil
+}
+
+// checkCertification refuses what would break a certification signature:
+// certifying a document that is already signed (it must be the first
+// signature, §12.8.2.2), or signing a document certified with P=1 (no
+// changes at all).
+func checkCertification(doc *pdf.Document, o Options) error {
+	fields, err := doc.SignatureFields()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	signed := 0
+	for _, f := range fields {
+		if f.Signed {
+			signed++
+		}
+	}
+	if o.DocMDP != 0 && signed > 0 {
+		return fmt.Errorf("%w: a certification signature must be the document's first; this one has %d signatures", ErrInput, signed)
+	}
+	cat, err := doc.Catalog()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	perms, _ := doc.DerefDict(cat.Get("Perms"))
+	if perms == nil || perms.Get("DocMDP") == nil {
+		return nil
+	}
+	mdp, err := doc.DerefDict(perms.Get("DocMDP"))
+	if err != nil || mdp == nil {
+		return nil
+	}
+	refs, _ := mdp.Get("Reference").(pdf.Array)
+	for _, r := range refs {
+		ref, _ := doc.DerefDict(r)
+		params, _ := doc.DerefDict(ref.Get("TransformParams"))
+		if p, ok := pdf.Integer(params.Get("P")); ok && p == 1 {
+			return fmt.Errorf("%w: the document is certified with no changes allowed; another signature would invalidate the certification", ErrInput)
+		}
+	}
+	return nil
 }
 
 // addField adds a signature field whose widget (merged with it) sits on
 // page pageNo at rect and whose value is sig; it updates the page's
 // /Annots and the form's /Fields and /SigFlags (ISO 32000-1 §12.7.4.5).
 // An empty name gets "Signature<n>".
-func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pageNo int, rect Rect, a *Appearance) error {
+func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pageNo int, rect Rect, a *Appearance, catEdit func(pdf.Dict)) error {
 	form, err := doc.AcroForm()
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInput, err)
@@ -135,6 +187,15 @@ func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pag
 		fd["Fields"] = append(append(pdf.Array{}, form.Fields...), field)
 		fd["SigFlags"] = pdf.Int(3)
 		u.Replace(form.Ref, fd)
+		if catEdit != nil {
+			cat, err := doc.Catalog()
+			if err != nil {
+				return fmt.Errorf("%w: %w", ErrInput, err)
+			}
+			cat = cat.Clone()
+			catEdit(cat)
+			u.Replace(doc.Root(), cat)
+		}
 		return nil
 	}
 	cat, err := doc.Catalog()
@@ -151,6 +212,9 @@ func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pag
 	fd["Fields"] = append(append(pdf.Array{}, form.Fields...), field)
 	fd["SigFlags"] = pdf.Int(3)
 	cat["AcroForm"] = u.Add(fd)
+	if catEdit != nil {
+		catEdit(cat)
+	}
 	u.Replace(doc.Root(), cat)
 	return nil
 }
