@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: OpenSSL checks what the CA, OCSP responder
 # and TSA produce; SoftHSM2 is the PKCS#11 token; poppler (pdfsig, pdftoppm),
-# MuPDF, qpdf and NSS's certutil check signed PDFs that Ghostscript makes.
+# MuPDF, qpdf and NSS's certutil check signed PDFs that Ghostscript and LibreOffice make.
 need=()
-for pkg in ca-certificates openssl softhsm2 poppler-utils mupdf-tools qpdf ghostscript libnss3-tools; do
+for pkg in ca-certificates openssl softhsm2 poppler-utils mupdf-tools qpdf ghostscript libnss3-tools libreoffice-writer-nogui; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

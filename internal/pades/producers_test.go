@@ -67,6 +67,19 @@ func (e *env) producers(t *testing.T) map[string]struct {
 			sigs int
 		}{dst, 0}
 	}
+	// LibreOffice's PDF export, from a Vietnamese document.
+	if _, err := exec.LookPath("libreoffice"); err == nil {
+		src := filepath.Join(e.dir, "cong-van.html")
+		_ = os.WriteFile(src, []byte(`<html><head><meta charset="utf-8"></head><body><p>ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI</p><h1>CÔNG VĂN</h1><p>Số: 1277/STTTT-BCVT&amp;CNTT — về việc báo cáo sơ kết chữ ký số.</p></body></html>`), 0o600)
+		cmd := exec.Command("libreoffice", "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(e.dir, "lo-profile"), "--convert-to", "pdf", "--outdir", e.dir, src)
+		if o, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("libreoffice: %v\n%s", err, o)
+		}
+		out["LibreOffice export"] = struct {
+			path string
+			sigs int
+		}{filepath.Join(e.dir, "cong-van.pdf"), 0}
+	}
 	// Already signed by poppler: the key goes into the NSS database.
 	if _, err := exec.LookPath("pk12util"); err == nil {
 		p12 := filepath.Join(e.dir, "leader.p12")
