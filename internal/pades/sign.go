@@ -80,7 +80,7 @@ type Pending struct {
 	ToSign []byte
 	Hash   crypto.Hash
 
-	tmp      *os.File
+	tmp      string // the document with the empty signature
 	out      string
 	pos      pdf.PlaceholderPos
 	prepared *cms.Prepared
@@ -167,7 +167,10 @@ func Prepare(ctx context.Context, in *os.File, out string, cert *keys.Identity, 
 	if err != nil {
 		return nil, err
 	}
-	return &Pending{ToSign: prepared.ToSign, Hash: prepared.Hash, tmp: tmp, out: out, pos: pos, prepared: prepared, chain: cert.Chain, opts: o}, nil
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	return &Pending{ToSign: prepared.ToSign, Hash: prepared.Hash, tmp: tmp.Name(), out: out, pos: pos, prepared: prepared, chain: cert.Chain, opts: o}, nil
 }
 
 // Complete assembles the CMS from the raw signature, adds the time-stamp
@@ -202,13 +205,18 @@ func (p *Pending) Complete(ctx context.Context, signature []byte) (err error) {
 	if err != nil {
 		return err
 	}
-	if err := pdf.Patch(p.tmp, p.pos.Contents.Start, contents); err != nil {
+	f, err := os.OpenFile(p.tmp, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("pades: reopen the prepared document: %w", err)
+	}
+	if err := pdf.Patch(f, p.pos.Contents.Start, contents); err != nil {
+		f.Close()
 		return err
 	}
-	if err := p.tmp.Close(); err != nil {
+	if err := f.Close(); err != nil {
 		return err
 	}
-	final := p.tmp.Name()
+	final := p.tmp
 	// Later levels are further incremental updates; each step writes a new
 	// file beside the last, and all of them are removed at the end.
 	steps := []string{}
@@ -241,7 +249,7 @@ func (p *Pending) Complete(ctx context.Context, signature []byte) (err error) {
 	if err := os.Link(final, p.out); err != nil {
 		return fmt.Errorf("pades: write %s: %w", p.out, err)
 	}
-	os.Remove(p.tmp.Name())
+	os.Remove(p.tmp)
 	return nil
 }
 
@@ -255,10 +263,7 @@ func syncFile(path string) error {
 }
 
 // Abort removes the temporary file.
-func (p *Pending) Abort() {
-	p.tmp.Close()
-	os.Remove(p.tmp.Name())
-}
+func (p *Pending) Abort() { os.Remove(p.tmp) }
 
 // Sign signs in into out with a key at hand: Prepare, sign, Complete.
 func Sign(ctx context.Context, in *os.File, out string, id *keys.Identity, o Options) error {
