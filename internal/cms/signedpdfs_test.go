@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/kyso-vn/kyso/internal/testpki"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,7 +23,7 @@ func signedPDFsDir() string {
 	if d := os.Getenv("KYSO_SIGNED_PDFS"); d != "" {
 		return d
 	}
-	return "/work/shared/testdata/signed-pdfs"
+	return testpki.SharedData("signed-pdfs")
 }
 
 // pdfSignature is one signature found in a PDF by a quick byte scan: the

@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"errors"
+	"github.com/kyso-vn/kyso/internal/testpki"
 	"os/exec"
 	"path/filepath"
 	"sort"
@@ -11,7 +12,7 @@ import (
 )
 
 // corpusDir holds 135 PDFs signed by other tools (see its README).
-const corpusDir = "/work/shared/testdata/signed-pdfs"
+var corpusDir = testpki.SharedData("signed-pdfs")
 
 // corpusFailures lists the files Open refuses, with the sentinel.
 var corpusFailures = map[string]error{
