@@ -1,7 +1,10 @@
 package app
 
 import (
+	"path/filepath"
+
 	"context"
+	"github.com/kyso-vn/kyso/internal/pades"
 	"math/big"
 	"time"
 
@@ -22,6 +25,9 @@ func (a *App) RunBackground(ctx context.Context) {
 	for {
 		if err := a.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Warn("purge expired sessions", "err", err)
+		}
+		if err := a.PendingSignatures().Purge(); err != nil && ctx.Err() == nil {
+			a.Log.Warn("purge pending signatures", "err", err)
 		}
 		if a.PKI != nil {
 			if err := a.PKI.RefreshCRLs(ctx); err != nil && ctx.Err() == nil {
@@ -102,4 +108,10 @@ func (a *App) followStatusChanges(ctx context.Context, every time.Duration) {
 			}
 		}
 	}
+}
+
+// PendingSignatures is where two-phase signatures wait between the prepare
+// and complete requests; it is in the data directory, which nodes share.
+func (a *App) PendingSignatures() *pades.PendingStore {
+	return &pades.PendingStore{Dir: filepath.Join(a.Config.DataDir, "pending-signatures")}
 }

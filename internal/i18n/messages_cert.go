@@ -100,3 +100,11 @@ func init() {
 		"sign.input":              {"Không ký được tệp này: %s.", "This file cannot be signed: %s."},
 	})
 }
+
+func init() {
+	register(map[string][2]string{
+		"sign.certificate":        {"Hãy gửi chứng thư số của thiết bị ký (PEM, kèm chuỗi chứng thư) trong trường certificate.", "Send the signing device's certificate (PEM, with its chain) in the certificate field."},
+		"sign.pending_not_found":  {"Không tìm thấy phiên ký này (đã quá 15 phút hoặc không phải của bạn); hãy chuẩn bị lại.", "This signing session was not found (older than 15 minutes, or not yours); prepare again."},
+		"sign.signature_rejected": {"Chữ ký từ thiết bị không khớp với chứng thư hoặc không hợp lệ; không có tệp nào được tạo.", "The device's signature does not match the certificate or is not valid; nothing was written."},
+	})
+}

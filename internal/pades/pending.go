@@ -64,3 +64,9 @@ func Resume(data []byte, tsa TimeStamper, rev Revocation) (*Pending, error) {
 	}
 	return p, nil
 }
+
+// Output is where Complete writes the signed document.
+func (p *Pending) Output() string { return p.out }
+
+// Certificate is the signer's certificate.
+func (p *Pending) Certificate() *x509.Certificate { return p.prepared.Certificate() }

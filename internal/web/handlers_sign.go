@@ -1,7 +1,12 @@
 package web
 
 import (
+	"crypto/rsa"
+	"errors"
+	"time"
+
 	"fmt"
+	"github.com/kyso-vn/kyso/internal/keys"
 	"io"
 	"net/http"
 	"os"
@@ -47,23 +52,9 @@ func (s *Server) apiSign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lvl, err := pades.ParseLevel(strings.ToUpper(orDefault(r.FormValue("level"), "B-B")))
+	o, err := s.signOptions(r, c.CommonName)
 	if err != nil {
-		return apperr.Wrap(err, apperr.Invalid, "sign.level").WithField("level")
-	}
-	o := pades.Options{Level: lvl, Reason: r.FormValue("reason"), Location: r.FormValue("location")}
-	if lvl != pades.LevelBB {
-		if s.app.TSA == nil {
-			return apperr.New(apperr.Conflict, "sign.no_tsa")
-		}
-		o.TSA = pades.HTTPTimeStamper(s.app.Config.PublicURL+"/tsa", nil)
-	}
-	if v := r.FormValue("visible"); v != "" {
-		rect, page, err := parseVisible(v)
-		if err != nil {
-			return err
-		}
-		o.Appearance = &pades.Appearance{Kind: pades.KindSigner, Page: page, Rect: rect, Lines: []string{c.CommonName}}
+		return err
 	}
 	id, err := s.app.PKI.SubscriberSigner(r.Context(), c)
 	if err != nil {
@@ -96,16 +87,155 @@ func (s *Server) apiSign(w http.ResponseWriter, r *http.Request) error {
 	defer signed.Close()
 	st, _ := signed.Stat()
 	ev := a.Event("document.sign", "certificate", c.Serial)
-	ev.Details = map[string]any{"file": filepath.Base(hdr.Filename), "bytes": st.Size(), "level": string(lvl), "profile": string(c.Profile)}
+	ev.Details = map[string]any{"file": filepath.Base(hdr.Filename), "bytes": st.Size(), "level": string(o.Level), "profile": string(c.Profile)}
 	if err := audit.Record(r.Context(), s.app.DB, ev); err != nil {
 		return err
 	}
-	name := strings.TrimSuffix(filepath.Base(hdr.Filename), filepath.Ext(hdr.Filename)) + ".signed.pdf"
+	return sendPDF(w, signed, st.Size(), hdr.Filename)
+}
+
+// sendPDF streams a signed PDF as the response.
+func sendPDF(w http.ResponseWriter, f io.Reader, size int64, uploadName string) error {
+	name := strings.TrimSuffix(filepath.Base(uploadName), filepath.Ext(uploadName)) + ".signed.pdf"
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-	w.Header().Set("Content-Length", strconv.FormatInt(st.Size(), 10))
-	_, err = io.Copy(w, signed)
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	_, err := io.Copy(w, f)
 	return err
+}
+
+// signOptions reads level, visible, reason and location from the form.
+func (s *Server) signOptions(r *http.Request, name string) (pades.Options, error) {
+	lvl, err := pades.ParseLevel(strings.ToUpper(orDefault(r.FormValue("level"), "B-B")))
+	if err != nil {
+		return pades.Options{}, apperr.Wrap(err, apperr.Invalid, "sign.level").WithField("level")
+	}
+	o := pades.Options{Level: lvl, Reason: r.FormValue("reason"), Location: r.FormValue("location")}
+	if lvl != pades.LevelBB {
+		if s.app.TSA == nil {
+			return o, apperr.New(apperr.Conflict, "sign.no_tsa")
+		}
+		o.TSA = s.timeStamper()
+	}
+	if v := r.FormValue("visible"); v != "" {
+		rect, page, err := parseVisible(v)
+		if err != nil {
+			return o, err
+		}
+		o.Appearance = &pades.Appearance{Kind: pades.KindSigner, Page: page, Rect: rect, Lines: []string{name}}
+	}
+	return o, nil
+}
+
+func (s *Server) timeStamper() pades.TimeStamper {
+	return pades.HTTPTimeStamper(s.app.Config.PublicURL+"/tsa", nil)
+}
+
+type prepareResponse struct {
+	ID        string    `json:"id"`
+	ToSign    []byte    `json:"to_sign"` // base64 in JSON
+	Hash      string    `json:"hash"`
+	Algorithm string    `json:"algorithm"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// apiSignPrepare starts a signature whose key stays on the user's device
+// (USB token, phone): the upload holds the PDF and the certificate chain
+// the device reports; the answer is the digest the device must sign.
+func (s *Server) apiSignPrepare(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "sign.form")
+	}
+	defer r.MultipartForm.RemoveAll()
+	upload, _, err := r.FormFile("file")
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "sign.no_file").WithField("file")
+	}
+	defer upload.Close()
+	certs, err := keys.ParseCertificates([]byte(r.FormValue("certificate")))
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "sign.certificate").WithField("certificate")
+	}
+	id := &keys.Identity{Cert: certs[0], Chain: certs[1:]}
+	o, err := s.signOptions(r, certs[0].Subject.CommonName)
+	if err != nil {
+		return err
+	}
+	store := s.app.PendingSignatures()
+	handle, dir, err := store.NewSlot()
+	if err != nil {
+		return err
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			store.Remove(handle)
+		}
+	}()
+	in, err := os.Create(filepath.Join(dir, "in.pdf"))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if _, err := io.Copy(in, upload); err != nil {
+		return err
+	}
+	p, err := pades.Prepare(r.Context(), in, filepath.Join(dir, "signed.pdf"), id, o)
+	if err != nil {
+		if errors.Is(err, pades.ErrInput) || errors.Is(err, keys.ErrNotForSigning) {
+			return apperr.Wrap(err, apperr.Invalid, "sign.input", err.Error()).WithField("file")
+		}
+		return err
+	}
+	if err := store.Save(handle, a.UserID, p); err != nil {
+		return err
+	}
+	keep = true
+	alg := "ECDSA"
+	if _, ok := certs[0].PublicKey.(*rsa.PublicKey); ok {
+		alg = "RSA PKCS#1 v1.5"
+	}
+	writeJSON(w, http.StatusCreated, prepareResponse{ID: handle, ToSign: p.ToSign, Hash: p.Hash.String(), Algorithm: alg, ExpiresAt: time.Now().Add(15 * time.Minute)})
+	return nil
+}
+
+type completeRequest struct {
+	ID        string `json:"id"`
+	Signature []byte `json:"signature"` // base64 in JSON
+}
+
+// apiSignComplete takes the device's signature and returns the signed PDF.
+func (s *Server) apiSignComplete(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	var in completeRequest
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	store := s.app.PendingSignatures()
+	p, err := store.Load(in.ID, a.UserID, s.timeStamper(), nil)
+	if err != nil {
+		return apperr.New(apperr.NotFound, "sign.pending_not_found")
+	}
+	defer store.Remove(in.ID)
+	if err := p.Complete(r.Context(), in.Signature); err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "sign.signature_rejected").WithField("signature")
+	}
+	f, err := os.Open(p.Output())
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	ev := a.Event("document.sign", "certificate", p.Certificate().SerialNumber.Text(16))
+	ev.Details = map[string]any{"subject": p.Certificate().Subject.String(), "bytes": st.Size(), "two_phase": true}
+	if err := audit.Record(r.Context(), s.app.DB, ev); err != nil {
+		return err
+	}
+	return sendPDF(w, f, st.Size(), "document.pdf")
 }
 
 func orDefault(v, d string) string {

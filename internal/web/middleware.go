@@ -113,7 +113,8 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 
 // uploadLimits raise the body limit for the routes that take documents.
 var uploadLimits = map[string]int64{
-	"/api/v1/sign": 64 << 20,
+	"/api/v1/sign":         64 << 20,
+	"/api/v1/sign/prepare": 64 << 20,
 }
 
 // authenticate recognises the caller from a bearer token or the session

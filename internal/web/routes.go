@@ -121,6 +121,8 @@ func (s *Server) routes() {
 	s.handle("GET /api/v1/audit/verify", loggedIn, s.apiAuditVerify)
 	s.handle("GET /api/v1/ca", public, s.apiCA)
 	s.handle("POST /api/v1/sign", loggedIn, s.apiSign)
+	s.handle("POST /api/v1/sign/prepare", loggedIn, s.apiSignPrepare)
+	s.handle("POST /api/v1/sign/complete", loggedIn, s.apiSignComplete)
 	s.handle("GET /api/v1/certificates", loggedIn, s.apiCertificates)
 	s.handle("GET /api/v1/certificates/inventory", loggedIn, s.apiInventory)
 	s.handle("GET /api/v1/certificates/{serial}", loggedIn, s.apiCertificate)

@@ -3,6 +3,11 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -15,6 +20,7 @@ import (
 	"github.com/kyso-vn/kyso/internal/pki"
 	"github.com/kyso-vn/kyso/internal/store"
 	"github.com/kyso-vn/kyso/internal/store/storetest"
+	"github.com/kyso-vn/kyso/internal/testpki"
 )
 
 func ghostscriptPDF(t *testing.T) []byte {
@@ -97,5 +103,64 @@ func TestSignThroughTheAPI(t *testing.T) {
 	res, body := f.login("giamdoc.stttt").upload(t, "/api/v1/sign", []byte("not a pdf"), nil)
 	if res.StatusCode != 400 || !strings.Contains(string(body), `"field": "file"`) {
 		t.Fatalf("garbage upload: %d %s", res.StatusCode, body)
+	}
+}
+
+// TestTwoPhaseSigningOverHTTP: the key stays with the user (a token): the
+// server gets the certificate chain, returns the digest, and assembles the
+// PDF from the raw signature.
+func TestTwoPhaseSigningOverHTTP(t *testing.T) {
+	f := newFixture(t, storetest.Open(t, store.SQLite))
+	in := ghostscriptPDF(t)
+	caKey := testpki.Key(t, "p256")
+	ca := testpki.Issue(t, nil, nil, caKey, "CA bên ngoài", testpki.CA)
+	key := testpki.Key(t, "rsa2048")
+	cert := testpki.Issue(t, ca, caKey, key, "Đỗ Minh Tuấn", func(c *x509.Certificate) {
+		c.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
+	})
+	chain := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})) + string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Raw}))
+	c := f.login("chuyenvien.stttt")
+	res, body := c.upload(t, "/api/v1/sign/prepare", in, map[string]string{"certificate": chain, "visible": "1:350,500,160,60"})
+	if res.StatusCode != 201 {
+		t.Fatalf("prepare: %d %s", res.StatusCode, body)
+	}
+	var prep struct {
+		ID     string `json:"id"`
+		ToSign []byte `json:"to_sign"`
+		Hash   string `json:"hash"`
+	}
+	if err := json.Unmarshal(body, &prep); err != nil || len(prep.ToSign) != 32 || prep.Hash != "SHA-256" {
+		t.Fatalf("prepare answer %s: %v", body, err)
+	}
+	// On the token.
+	sig, err := key.Sign(rand.Reader, prep.ToSign, crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another user cannot complete it.
+	other := f.login("vanthu.stttt")
+	if res, _ := other.do("POST", "/api/v1/sign/complete", map[string]any{"id": prep.ID, "signature": sig}, map[string]string{"X-CSRF-Token": other.csrf}); res.StatusCode != 404 {
+		t.Fatalf("another user completed the signature: %d", res.StatusCode)
+	}
+	res, signed := c.do("POST", "/api/v1/sign/complete", map[string]any{"id": prep.ID, "signature": sig}, map[string]string{"X-CSRF-Token": c.csrf})
+	if res.StatusCode != 200 || !bytes.HasPrefix(signed, in) {
+		t.Fatalf("complete: %d %s", res.StatusCode, signed[:min(300, len(signed))])
+	}
+	file := filepath.Join(t.TempDir(), "signed.pdf")
+	_ = os.WriteFile(file, signed, 0o600)
+	if v, _ := exec.Command("pdfsig", file).CombinedOutput(); !strings.Contains(string(v), "Signature Validation: Signature is Valid.") || !strings.Contains(string(v), "Đỗ Minh Tuấn") {
+		t.Fatalf("pdfsig:\n%s", v)
+	}
+	// The session is gone once used; a wrong signature is refused.
+	if res, _ := c.do("POST", "/api/v1/sign/complete", map[string]any{"id": prep.ID, "signature": sig}, map[string]string{"X-CSRF-Token": c.csrf}); res.StatusCode != 404 {
+		t.Fatalf("a used session completed again: %d", res.StatusCode)
+	}
+	res, body = c.upload(t, "/api/v1/sign/prepare", in, map[string]string{"certificate": chain})
+	_ = json.Unmarshal(body, &prep)
+	if res, body := c.do("POST", "/api/v1/sign/complete", map[string]any{"id": prep.ID, "signature": []byte("not a signature")}, map[string]string{"X-CSRF-Token": c.csrf}); res.StatusCode != 400 || !strings.Contains(string(body), `"field": "signature"`) {
+		t.Fatalf("a wrong signature: %d %s", res.StatusCode, body)
+	}
+	if res, body := c.upload(t, "/api/v1/sign/prepare", in, map[string]string{"certificate": "garbage"}); res.StatusCode != 400 || !strings.Contains(string(body), `"field": "certificate"`) {
+		t.Fatalf("a garbage certificate: %d %s", res.StatusCode, body)
 	}
 }
