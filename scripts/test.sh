@@ -44,7 +44,7 @@ go test -count=1 -timeout 20m "$@" ./...
 # Keys in PKCS#11 tokens need cgo; they are tested against SoftHSM2.
 if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v gcc >/dev/null; then
   echo "== go test -tags pkcs11 (SoftHSM2)"
-  CGO_ENABLED=1 go test -count=1 -tags pkcs11 -run "PKCS11|Token|SoftHSM|pkcs11" "$@" ./internal/keys/ ./internal/pki/
+  CGO_ENABLED=1 go test -count=1 -tags pkcs11 -run "PKCS11|Token|SoftHSM|pkcs11" "$@" ./internal/keys/ ./internal/pki/ ./internal/pades/
 else
   echo "== skipping PKCS#11 tests: SoftHSM2 or gcc missing (apt-get install softhsm2 gcc)"
 fi

@@ -7,7 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
+
+	"github.com/kyso-vn/kyso/internal/pades"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/")
@@ -15,11 +19,14 @@ var update = flag.Bool("update", false, "rewrite the golden PNGs in testdata/")
 // compareRender renders page 1 of file with pdftoppm at 50 dpi and compares
 // it with testdata/golden: at most 0.5% of the pixels may differ by more
 // than a small amount (font rasterisers differ slightly between versions).
-func compareRender(t *testing.T, file, golden string) {
+func compareRender(t *testing.T, file, golden string) { compareRenderPage(t, file, golden, 1) }
+
+func compareRenderPage(t *testing.T, file, golden string, page int) {
 	t.Helper()
 	need(t, "pdftoppm")
 	prefix := filepath.Join(t.TempDir(), "page")
-	if out, err := exec.Command("pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", "-singlefile", file, prefix).CombinedOutput(); err != nil {
+	p := strconv.Itoa(page)
+	if out, err := exec.Command("pdftoppm", "-r", "50", "-f", p, "-l", p, "-png", "-singlefile", file, prefix).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
 	got := readPNG(t, prefix+".png")
@@ -71,4 +78,16 @@ func readPNG(t *testing.T, path string) image.Image {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// TestStampRender checks the attachment stamp: number and symbol, then the
+// signing time in ISO 8601 Vietnam time, Times-metric 10 pt, black, top
+// right of the page (Decree 30/2020/NĐ-CP Appendix I, II.8.b).
+func TestStampRender(t *testing.T) {
+	e := newEnv(t)
+	in := e.input(t)
+	out := filepath.Join(e.dir, "stamp.pdf")
+	at := time.Date(2026, 3, 5, 7, 30, 0, 0, time.UTC) // 14:30:00 +07:00
+	sign(t, in, out, e.seal, pades.Options{Time: at, Appearance: &pades.Appearance{Kind: pades.KindStamp, Page: 2, Lines: []string{"Số: 05/QĐ-UBND"}}})
+	compareRenderPage(t, out, "attachment-stamp.png", 2)
 }
