@@ -1,12 +1,19 @@
 package pades_test
 
 import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"net/http/httptest"
+
 	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"fmt"
+	"github.com/kyso-vn/kyso/internal/testpki"
+	"github.com/kyso-vn/kyso/internal/tsa"
 	"io"
 	"os"
 	"path/filepath"
@@ -52,6 +59,19 @@ func sizedPDF(b *testing.B, e *env, size int) string {
 //	go test -run '^$' -bench 'Sign|Floor' -benchmem ./internal/pades/
 func BenchmarkSign(b *testing.B) {
 	e := newEnv(b)
+	// kyso's own TSA (ECDSA P-256) over loopback HTTP, for B-T.
+	tk := testpki.Key(b, "p256")
+	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
+	tcert := testpki.Issue(b, e.ca, e.caKey, tk, "TSA", func(c *x509.Certificate) {
+		c.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}}
+	})
+	authority, err := tsa.New(tcert, []*x509.Certificate{e.ca}, tk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(authority)
+	defer srv.Close()
+	ts := pades.HTTPTimeStamper(srv.URL, nil)
 	for _, size := range []int{100 << 10, 1 << 20, 20 << 20} {
 		in := sizedPDF(b, e, size)
 		b.Run(fmt.Sprintf("B-B/%dKB", size>>10), func(b *testing.B) {
@@ -60,6 +80,18 @@ func BenchmarkSign(b *testing.B) {
 				f, _ := os.Open(in)
 				out := filepath.Join(e.dir, fmt.Sprintf("out-%d-%d.pdf", size, i))
 				if err := pades.Sign(context.Background(), f, out, e.leader, pades.Options{}); err != nil {
+					b.Fatal(err)
+				}
+				f.Close()
+				os.Remove(out)
+			}
+		})
+		b.Run(fmt.Sprintf("B-T/%dKB", size>>10), func(b *testing.B) {
+			b.SetBytes(int64(size))
+			for i := 0; b.Loop(); i++ {
+				f, _ := os.Open(in)
+				out := filepath.Join(e.dir, fmt.Sprintf("bt-%d-%d.pdf", size, i))
+				if err := pades.Sign(context.Background(), f, out, e.leader, pades.Options{Level: pades.LevelBT, TSA: ts}); err != nil {
 					b.Fatal(err)
 				}
 				f.Close()
