@@ -43,6 +43,10 @@ type Appearance struct {
 	// number and symbol ("Số: 05/QĐ-UBND"); the signing time is added.
 	Lines    []string
 	FontSize float64
+	// ShowTime adds "Thời gian ký: 05/03/2026 14:30:00 +07:00" under the
+	// lines of a signer's appearance. A signer's appearance with neither
+	// image nor lines shows the certificate's name and the time.
+	ShowTime bool
 }
 
 // SealRect places a seal of diameter d points over the left third of the

@@ -91,3 +91,13 @@ func TestStampRender(t *testing.T) {
 	sign(t, in, out, e.seal, pades.Options{Time: at, Appearance: &pades.Appearance{Kind: pades.KindStamp, Page: 2, Lines: []string{"Số: 05/QĐ-UBND"}}})
 	compareRenderPage(t, out, "attachment-stamp.png", 2)
 }
+
+// TestSignerTextRender checks a signer's appearance without an image: the
+// Vietnamese name and the signing time, centred.
+func TestSignerTextRender(t *testing.T) {
+	e := newEnv(t)
+	out := filepath.Join(e.dir, "text.pdf")
+	at := time.Date(2026, 3, 5, 7, 30, 0, 0, time.UTC)
+	sign(t, e.input(t), out, e.leader, pades.Options{Time: at, Appearance: &pades.Appearance{Kind: pades.KindSigner, Page: 1, Rect: pades.Rect{X: 330, Y: 480, W: 200, H: 50}}})
+	compareRender(t, out, "signer-text.png")
+}

@@ -66,6 +66,14 @@ func buildUpdate(doc *pdf.Document, id *keys.Identity, o Options) (*pdf.Update, 
 		}
 		rect = a.Rect
 	}
+	if a := o.Appearance; a != nil && a.Kind == KindSigner {
+		if len(a.Image) == 0 && len(a.Lines) == 0 {
+			a.Lines, a.ShowTime = []string{id.Cert.Subject.CommonName}, true
+		}
+		if a.ShowTime {
+			a.Lines = append(a.Lines, "Thời gian ký: "+o.Time.In(time.FixedZone("ICT", 7*3600)).Format("02/01/2006 15:04:05")+" +07:00")
+		}
+	}
 	if o.Appearance != nil && (rect.W <= 0 || rect.H <= 0) {
 		return nil, fmt.Errorf("%w: the visible signature needs a width and a height", ErrInput)
 	}

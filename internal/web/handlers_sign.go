@@ -122,7 +122,7 @@ func (s *Server) signOptions(r *http.Request, name string) (pades.Options, error
 		if err != nil {
 			return o, err
 		}
-		o.Appearance = &pades.Appearance{Kind: pades.KindSigner, Page: page, Rect: rect, Lines: []string{name}}
+		o.Appearance = &pades.Appearance{Kind: pades.KindSigner, Page: page, Rect: rect, Lines: []string{name}, ShowTime: true}
 	}
 	return o, nil
 }
