@@ -57,20 +57,24 @@ func SealRect(signer Rect, d float64) Rect {
 	return Rect{X: cx - d/2, Y: cy - d/2, W: d, H: d}
 }
 
-// StampRect is the attachment stamp's place: the top right of the page,
-// inside margins of 20 mm on the right and 10 mm at the top.
+// StampRect is the attachment stamp's place: the top right of the page as
+// displayed, inside margins of 20 mm on the right and 10 mm at the top.
 func StampRect(page pdf.Page, lines int, size float64) Rect {
 	const mm = 72 / 25.4
 	w := 75 * mm
 	h := float64(lines)*size*1.25 + 4
-	return Rect{X: page.CropBox[2] - 20*mm - w, Y: page.CropBox[3] - 10*mm - h, W: w, H: h}
+	pw, ph := page.MediaBox[2]-page.MediaBox[0], page.MediaBox[3]-page.MediaBox[1]
+	if page.Rotate == 90 || page.Rotate == 270 {
+		pw, ph = ph, pw
+	}
+	return Rect{X: pw - 20*mm - w, Y: ph - 10*mm - h, W: w, H: h}
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) }
 
 // appearanceStream builds the form XObject drawn in the widget (ISO
 // 32000-1 §12.5.5): its content, fonts and images.
-func appearanceStream(u *pdf.Update, a *Appearance) (pdf.Ref, error) {
+func appearanceStream(u *pdf.Update, a *Appearance, matrix pdf.Array) (pdf.Ref, error) {
 	var c strings.Builder
 	res := pdf.Dict{}
 	w, h := a.Rect.W, a.Rect.H
@@ -134,8 +138,12 @@ func appearanceStream(u *pdf.Update, a *Appearance) (pdf.Ref, error) {
 		}
 		res["Font"] = pdf.Dict{"F1": f}
 	}
-	return u.Add(&pdf.Stream{Dict: pdf.Dict{
+	form := pdf.Dict{
 		"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Form"),
 		"BBox": pdf.Array{pdf.Int(0), pdf.Int(0), pdf.Real(w), pdf.Real(h)}, "Resources": res,
-	}, Data: []byte(c.String())}), nil
+	}
+	if matrix != nil {
+		form["Matrix"] = matrix
+	}
+	return u.Add(&pdf.Stream{Dict: form, Data: []byte(c.String())}), nil
 }

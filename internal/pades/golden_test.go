@@ -101,3 +101,22 @@ func TestSignerTextRender(t *testing.T) {
 	sign(t, e.input(t), out, e.leader, pades.Options{Time: at, Appearance: &pades.Appearance{Kind: pades.KindSigner, Page: 1, Rect: pades.Rect{X: 330, Y: 480, W: 200, H: 50}}})
 	compareRender(t, out, "signer-text.png")
 }
+
+// TestRotatedPageRender: on a page shown rotated (/Rotate 90, as scanners
+// often produce), the stamp is at the top right of the page as displayed
+// and the text reads upright.
+func TestRotatedPageRender(t *testing.T) {
+	e := newEnv(t)
+	in := e.input(t)
+	rotated := filepath.Join(e.dir, "rotated.pdf")
+	if out, err := exec.Command("qpdf", "--rotate=+90:1", in, rotated).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --rotate: %v\n%s", err, out)
+	}
+	at := time.Date(2026, 3, 5, 7, 30, 0, 0, time.UTC)
+	stamped := filepath.Join(e.dir, "rotated-stamped.pdf")
+	sign(t, rotated, stamped, e.seal, pades.Options{Time: at, Appearance: &pades.Appearance{Kind: pades.KindStamp, Page: 1, Lines: []string{"Số: 05/QĐ-UBND"}}})
+	signed := filepath.Join(e.dir, "rotated-signed.pdf")
+	sign(t, stamped, signed, e.leader, pades.Options{Time: at, Appearance: &pades.Appearance{Kind: pades.KindSigner, Page: 1, Rect: pades.Rect{X: 500, Y: 80, W: 200, H: 50}}})
+	e.check(t, signed, 2)
+	compareRender(t, signed, "rotated-page.png")
+}

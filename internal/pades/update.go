@@ -152,14 +152,14 @@ func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pag
 		return fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	field := u.Reserve()
-	x, y := page.MediaBox[0]+rect.X, page.MediaBox[1]+rect.Y
+	ur, matrix := userRect(page, rect)
 	widget := pdf.Dict{
 		"Type": pdf.Name("Annot"), "Subtype": pdf.Name("Widget"), "FT": pdf.Name("Sig"),
 		"T": pdf.TextString(name), "V": sigRef, "F": pdf.Int(132), "P": page.Ref,
-		"Rect": pdf.Array{pdf.Real(x), pdf.Real(y), pdf.Real(x + rect.W), pdf.Real(y + rect.H)},
+		"Rect": pdf.Array{pdf.Real(ur.X), pdf.Real(ur.Y), pdf.Real(ur.X + ur.W), pdf.Real(ur.Y + ur.H)},
 	}
 	if a != nil {
-		ap, err := appearanceStream(u, a)
+		ap, err := appearanceStream(u, a, matrix)
 		if err != nil {
 			return err
 		}
@@ -225,4 +225,30 @@ func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pag
 	}
 	u.Replace(doc.Root(), cat)
 	return nil
+}
+
+// userRect maps a rectangle given on the page as displayed (after /Rotate,
+// from its bottom-left) to the page's user space, and returns the form
+// matrix that turns the appearance so that it reads upright on screen
+// (ISO 32000-1 §12.5.5: the appearance's BBox is transformed by /Matrix,
+// then fitted to /Rect). W and H are the unrotated MediaBox's size.
+func userRect(page pdf.Page, r Rect) (Rect, pdf.Array) {
+	x0, y0 := page.MediaBox[0], page.MediaBox[1]
+	w, h := page.MediaBox[2]-x0, page.MediaBox[3]-y0
+	num := func(fs ...float64) pdf.Array {
+		a := make(pdf.Array, len(fs))
+		for i, f := range fs {
+			a[i] = pdf.Real(f)
+		}
+		return a
+	}
+	switch page.Rotate {
+	case 90: // displayed (dx, dy) = (uy, W - ux)
+		return Rect{X: x0 + w - r.Y - r.H, Y: y0 + r.X, W: r.H, H: r.W}, num(0, 1, -1, 0, r.H, 0)
+	case 180:
+		return Rect{X: x0 + w - r.X - r.W, Y: y0 + h - r.Y - r.H, W: r.W, H: r.H}, num(-1, 0, 0, -1, r.W, r.H)
+	case 270: // displayed (dx, dy) = (H - uy, ux)
+		return Rect{X: x0 + r.Y, Y: y0 + h - r.X - r.W, W: r.H, H: r.W}, num(0, -1, 1, 0, 0, r.W)
+	}
+	return Rect{X: x0 + r.X, Y: y0 + r.Y, W: r.W, H: r.H}, nil
 }
