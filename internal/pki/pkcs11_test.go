@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"github.com/kyso-vn/kyso/internal/testpki"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,19 +24,8 @@ import (
 // token (SoftHSM2): kyso init takes the key by URI, and certificates it
 // signs verify with OpenSSL. Run: CGO_ENABLED=1 go test -tags pkcs11 ./internal/pki/
 func TestIssuingKeyInSoftHSM(t *testing.T) {
-	module := "/usr/lib/softhsm/libsofthsm2.so"
-	util, err := exec.LookPath("softhsm2-util")
-	if _, serr := os.Stat(module); serr != nil || err != nil {
-		t.Skip("SoftHSM2 not found; install it with: apt-get install -y softhsm2")
-	}
+	module := testpki.SoftHSMToken(t, "kyso-ca")
 	dir := t.TempDir()
-	conf := filepath.Join(dir, "softhsm2.conf")
-	_ = os.MkdirAll(filepath.Join(dir, "tokens"), 0o700)
-	_ = os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\n"), 0o600)
-	t.Setenv("SOFTHSM2_CONF", conf)
-	if out, err := exec.Command(util, "--init-token", "--free", "--label", "kyso-ca", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
-		t.Fatalf("softhsm2-util: %v\n%s", err, out)
-	}
 	ctx := context.Background()
 	uri := "pkcs11:token=kyso-ca;object=issuing-ca"
 	hsm := keys.WithPKCS11(module, "1234")
