@@ -1,12 +1,14 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/json"
 	"encoding/pem"
 	"github.com/kyso-vn/kyso/internal/pades"
 	"github.com/kyso-vn/kyso/internal/pdf"
@@ -15,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,9 +34,10 @@ import (
 // server is a whole kyso installation serving on 127.0.0.1, with the URLs
 // in its certificates pointing at itself.
 type server struct {
-	app *app.App
-	url string
-	dir string
+	app      *app.App
+	url      string
+	dir      string
+	password string // the demo users' password
 }
 
 func startKyso(t *testing.T) *server {
@@ -51,7 +55,8 @@ func startKyso(t *testing.T) *server {
 	cfg := app.Config{DataDir: filepath.Join(dir, "data"), PublicURL: "http://" + ln.Addr().String(), DevFastPasswords: true}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	if _, err := app.Init(ctx, cfg, app.InitOptions{Demo: true}); err != nil {
+	creds, err := app.Init(ctx, cfg, app.InitOptions{Demo: true})
+	if err != nil {
 		t.Fatal(err)
 	}
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -67,7 +72,7 @@ func startKyso(t *testing.T) *server {
 	go srv.Serve(ln)
 	go a.RunBackground(ctx)
 	t.Cleanup(func() { srv.Close() })
-	return &server{app: a, url: cfg.PublicURL, dir: dir}
+	return &server{app: a, url: cfg.PublicURL, dir: dir, password: creds[0].Password}
 }
 
 func (s *server) file(t *testing.T, name string, pemType string, ders ...[]byte) string {
@@ -368,4 +373,63 @@ func TestLongTermSignature(t *testing.T) {
 		t.Fatalf("openssl ts -verify of the document time-stamp:\n%s", o)
 	}
 	t.Logf("pdfsig:\n%s", vs)
+}
+
+// TestCertificateStatusAPI asks a running kyso about certificates, as other
+// software would: good, then revoked, and one from a CA it does not trust.
+func TestCertificateStatusAPI(t *testing.T) {
+	s := startKyso(t)
+	ctx := context.Background()
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	login, _ := json.Marshal(map[string]string{"username": "admin", "password": s.password})
+	res, err := client.Post(s.url+"/api/v1/auth/login", "application/json", bytes.NewReader(login))
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("login: %v %v", err, res)
+	}
+	var lr struct {
+		CSRF string `json:"csrf_token"`
+	}
+	_ = json.NewDecoder(res.Body).Decode(&lr)
+	res.Body.Close()
+	ask := func(pemText string) map[string]any {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"pem": pemText})
+		req, _ := http.NewRequest("POST", s.url+"/api/v1/certificates/validate", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-CSRF-Token", lr.CSRF)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(res.Body).Decode(&out)
+		if res.StatusCode != 200 {
+			t.Fatalf("validate: %d %v", res.StatusCode, out)
+		}
+		return out
+	}
+	c, err := s.app.PKI.Issue(ctx, org.SystemActor("test"), pki.IssueRequest{Profile: pki.ProfilePersonal, ServerKey: true, Subject: pki.Subject{CommonName: "Hà Thị Ỳ"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	leafPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.DER}))
+	if out := ask(leafPEM); out["indication"] != "PASSED" || out["status"] != "good" {
+		t.Fatalf("a good certificate: %v", out)
+	}
+	if _, err := s.app.PKI.Revoke(ctx, org.SystemActor("test"), c.Serial, 1); err != nil {
+		t.Fatal(err)
+	}
+	out := ask(leafPEM)
+	if out["status"] != "revoked" || out["sub_indication"] != "REVOKED_NO_POE" {
+		t.Fatalf("a revoked certificate: %v", out)
+	}
+	foreignKey := testpki.Key(t, "p256")
+	foreign := testpki.Issue(t, nil, nil, foreignKey, "CA lạ", testpki.CA)
+	leafKey := testpki.Key(t, "p256")
+	stranger := testpki.Issue(t, foreign, foreignKey, leafKey, "Người lạ")
+	if out := ask(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: stranger.Raw}))); out["status"] != "untrusted" || out["sub_indication"] != "NO_CERTIFICATE_CHAIN_FOUND" {
+		t.Fatalf("a certificate from an unknown CA: %v", out)
+	}
 }

@@ -108,3 +108,17 @@ func init() {
 		"sign.signature_rejected": {"Chữ ký từ thiết bị không khớp với chứng thư hoặc không hợp lệ; không có tệp nào được tạo.", "The device's signature does not match the certificate or is not valid; nothing was written."},
 	})
 }
+
+// Messages of certificate validation.
+func init() {
+	register(map[string][2]string{
+		"validate.cert.good":          {"Chứng thư số hợp lệ: chuỗi chứng thực tin cậy và chưa bị thu hồi.", "The certificate is valid: its chain is trusted and it is not revoked."},
+		"validate.cert.revoked":       {"Chứng thư số đã bị thu hồi hoặc tạm dừng.", "The certificate is revoked or on hold."},
+		"validate.cert.expired":       {"Chứng thư số đã hết hạn.", "The certificate has expired."},
+		"validate.cert.not_yet_valid": {"Chứng thư số chưa đến thời gian có hiệu lực.", "The certificate is not valid yet."},
+		"validate.cert.untrusted":     {"Không tìm được chuỗi chứng thực đến một CA tin cậy.", "No chain to a trusted CA was found."},
+		"validate.cert.unknown":       {"Chưa xác định được tình trạng thu hồi (không dịch vụ OCSP/CRL nào trả lời); hãy thử lại sau.", "The revocation status could not be determined (no OCSP/CRL service answered); try again later."},
+		"validate.cert.invalid":       {"Chứng thư số không hợp lệ (chữ ký, ràng buộc hoặc mục đích sử dụng không đúng).", "The certificate is not valid (signature, constraints or key usage)."},
+		"validate.cert_input":         {"Hãy gửi chứng thư số dạng PEM (có thể kèm chuỗi) trong trường pem.", "Send the certificate as PEM (its chain may follow) in the pem field."},
+	})
+}

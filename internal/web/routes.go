@@ -125,6 +125,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/sign/complete", loggedIn, s.apiSignComplete)
 	s.handle("GET /api/v1/certificates", loggedIn, s.apiCertificates)
 	s.handle("GET /api/v1/certificates/inventory", loggedIn, s.apiInventory)
+	s.handle("POST /api/v1/certificates/validate", loggedIn, s.apiValidateCertificate)
 	s.handle("GET /api/v1/certificates/{serial}", loggedIn, s.apiCertificate)
 	s.handle("GET /api/v1/cert-requests", loggedIn, s.apiCertRequests)
 	s.handle("POST /api/v1/cert-requests", loggedIn, s.apiFileCertRequest)
