@@ -97,6 +97,10 @@ func TestCertificatePages(t *testing.T) {
 			t.Errorf("the certificates page lacks the organization certificate")
 		}
 	}
+	// A clerk's certificates page offers no link to requests they cannot open.
+	if _, page := f.login("vanthu.stttt").do("GET", "/certificates", nil, nil); strings.Contains(string(page), `href="/cert-requests"`) {
+		t.Error("the clerk is offered the requests page, which refuses them")
+	}
 	res, csv := ap.do("GET", "/certificates.csv", nil, nil)
 	if res.StatusCode != 200 || !strings.HasPrefix(string(csv), "\ufeff") || !strings.Contains(string(csv), "Sở Thông tin và Truyền thông") || !strings.Contains(string(csv), "Tổ chức") {
 		t.Fatalf("CSV export: %d\n%s", res.StatusCode, csv)
