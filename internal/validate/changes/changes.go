@@ -1,0 +1,318 @@
+// Package changes finds what a PDF's later incremental updates changed
+// after a signature, and sorts it into what the signature permits (more
+// signatures, validation data, time-stamps) and what it does not (page
+// content, pages, annotations): the "changes after signing" part of a
+// validation report (ETSI EN 319 142-1 §5.4, ISO 32000-1 §12.8.2.2).
+//
+// The signed state is the file as it was at the end of the signed
+// revision: the same parser opens the file truncated there, and the two
+// views are compared object by object.
+package changes
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+
+	"github.com/kyso-vn/kyso/internal/pdf"
+)
+
+// Change is one difference between the signed revision and the file.
+type Change struct {
+	Object  pdf.Ref `json:"object"`
+	Page    int     `json:"page,omitempty"` // 1-based page the change touches, 0 if none
+	What    string  `json:"what"`           // a short English description, stable for tests and logs
+	Allowed bool    `json:"allowed"`
+}
+
+// Report lists the changes after the signed revision.
+type Report struct {
+	Revisions int      `json:"revisions"` // incremental updates after the signed one
+	Changes   []Change `json:"changes"`
+}
+
+// Permitted reports whether every change is allowed.
+func (r *Report) Permitted() bool {
+	for _, c := range r.Changes {
+		if !c.Allowed {
+			return false
+		}
+	}
+	return true
+}
+
+// Compare reads the file r (size bytes) as signed up to signedEnd (the end
+// of the byte range the signature covers) and as it is now. docMDP is the
+// certification level that applies (0 when none, 1–3): at 3, new
+// annotations of any kind are allowed too.
+func Compare(r io.ReaderAt, size, signedEnd int64, docMDP int) (*Report, error) {
+	then, err := pdf.Open(io.NewSectionReader(r, 0, signedEnd), signedEnd)
+	if err != nil {
+		return nil, fmt.Errorf("changes: the signed revision: %w", err)
+	}
+	now, err := pdf.Open(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("changes: the file: %w", err)
+	}
+	rep := &Report{Revisions: len(now.Revisions()) - len(then.Revisions())}
+	if rep.Revisions <= 0 && size <= signedEnd {
+		return rep, nil
+	}
+	c := &comparer{then: then, now: now, docMDP: docMDP, rep: rep, pageOf: map[int]int{}}
+	c.indexPages()
+	if then.NumPages() != now.NumPages() {
+		rep.Changes = append(rep.Changes, Change{What: fmt.Sprintf("the number of pages changed from %d to %d", then.NumPages(), now.NumPages())})
+	}
+	size0, _ := pdf.Integer(then.Trailer().Get("Size"))
+	for num := 1; num < size0; num++ {
+		ref := pdf.Ref{Num: num}
+		a, errA := then.Resolve(ref)
+		b, errB := now.Resolve(ref)
+		if errA != nil || errB != nil {
+			if (errA == nil) != (errB == nil) {
+				rep.Changes = append(rep.Changes, Change{Object: ref, Page: c.pageOf[num], What: "object became unreadable"})
+			}
+			continue
+		}
+		if equal(a, b) {
+			continue
+		}
+		c.classify(ref, a, b)
+	}
+	sort.SliceStable(rep.Changes, func(i, j int) bool { return rep.Changes[i].Object.Num < rep.Changes[j].Object.Num })
+	return rep, nil
+}
+
+type comparer struct {
+	then, now *pdf.Document
+	docMDP    int
+	rep       *Report
+	pageOf    map[int]int // object number → page, for pages and their content streams
+}
+
+// indexPages maps each page object and its content streams to its number,
+// so that a change can say which page it touches.
+func (c *comparer) indexPages() {
+	for i := 1; i <= c.then.NumPages(); i++ {
+		p, err := c.then.Page(i)
+		if err != nil {
+			continue
+		}
+		c.pageOf[p.Ref.Num] = i
+		d, err := c.then.DerefDict(p.Ref)
+		if err != nil || d == nil {
+			continue
+		}
+		switch v := d.Get("Contents").(type) {
+		case pdf.Ref:
+			c.pageOf[v.Num] = i
+			if arr, err := c.then.Deref(v); err == nil {
+				if a, ok := arr.(pdf.Array); ok {
+					for _, e := range a {
+						if r, ok := e.(pdf.Ref); ok {
+							c.pageOf[r.Num] = i
+						}
+					}
+				}
+			}
+		case pdf.Array:
+			for _, e := range v {
+				if r, ok := e.(pdf.Ref); ok {
+					c.pageOf[r.Num] = i
+				}
+			}
+		}
+	}
+}
+
+func (c *comparer) add(ref pdf.Ref, what string, allowed bool) {
+	c.rep.Changes = append(c.rep.Changes, Change{Object: ref, Page: c.pageOf[ref.Num], What: what, Allowed: allowed})
+}
+
+// classify decides whether one changed object is a permitted change.
+func (c *comparer) classify(ref pdf.Ref, a, b pdf.Object) {
+	da, okA := a.(pdf.Dict)
+	db, okB := b.(pdf.Dict)
+	if !okA || !okB {
+		if arrA, ok := a.(pdf.Array); ok {
+			if arrB, ok := b.(pdf.Array); ok && c.onlyAddsAnnotations(arrA, arrB) {
+				c.add(ref, "annotations array: "+c.added(), true)
+				return
+			}
+		}
+		if c.pageOf[ref.Num] != 0 {
+			c.add(ref, "page content changed", false)
+			return
+		}
+		c.add(ref, describe(a)+" changed", false)
+		return
+	}
+	changed := changedKeys(da, db)
+	switch {
+	case ref == c.then.Root():
+		if subset(changed, "AcroForm", "DSS", "Perms", "Extensions") {
+			c.add(ref, "catalog: form or validation data ("+join(changed)+")", true)
+			return
+		}
+		c.add(ref, "catalog: "+join(changed)+" changed", false)
+	case c.pageOf[ref.Num] != 0 && typeOf(da) == "Page":
+		if subset(changed, "Annots") {
+			arrA, _ := c.derefArray(c.then, da.Get("Annots"))
+			arrB, _ := c.derefArray(c.now, db.Get("Annots"))
+			if c.onlyAddsAnnotations(arrA, arrB) {
+				c.add(ref, "page: "+c.added(), true)
+				return
+			}
+			c.add(ref, "page: annotations added or changed", false)
+			return
+		}
+		c.add(ref, "page: "+join(changed)+" changed", false)
+	case isForm(da):
+		if subset(changed, "Fields", "SigFlags", "DR", "DA", "NeedAppearances") {
+			c.add(ref, "form: fields added", true)
+			return
+		}
+		c.add(ref, "form: "+join(changed)+" changed", false)
+	case da.Get("FT") == pdf.Name("Sig") && subset(changed, "V", "AP", "MK"):
+		c.add(ref, "an empty signature field was signed", true)
+	case c.docMDP != 1 && da.Get("FT") != nil && da.Get("FT") != pdf.Name("Sig") && subset(changed, "V", "AP", "AS"):
+		c.add(ref, "a form field was filled in", true)
+	default:
+		what := describe(da) + " changed"
+		if c.pageOf[ref.Num] != 0 {
+			what = "page content changed"
+		}
+		c.add(ref, what, false)
+	}
+}
+
+// added names what onlyAddsAnnotations let through.
+func (c *comparer) added() string {
+	if c.docMDP == 3 {
+		return "annotations added (permitted by the certification, DocMDP 3)"
+	}
+	return "signature fields added"
+}
+
+// onlyAddsAnnotations reports whether after keeps every element of before
+// in order and adds only signature widgets (any annotation at DocMDP 3).
+func (c *comparer) onlyAddsAnnotations(before, after pdf.Array) bool {
+	if len(after) < len(before) {
+		return false
+	}
+	for i := range before {
+		if !equal(before[i], after[i]) {
+			return false
+		}
+	}
+	for _, e := range after[len(before):] {
+		d, err := c.now.DerefDict(e)
+		if err != nil || d == nil {
+			return false
+		}
+		if c.docMDP == 3 {
+			continue
+		}
+		if d.Get("FT") != pdf.Name("Sig") && !c.parentIsSig(d) {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *comparer) parentIsSig(d pdf.Dict) bool {
+	p, err := c.now.DerefDict(d.Get("Parent"))
+	return err == nil && p != nil && p.Get("FT") == pdf.Name("Sig")
+}
+
+func (c *comparer) derefArray(doc *pdf.Document, o pdf.Object) (pdf.Array, error) {
+	v, err := doc.Deref(o)
+	if err != nil {
+		return nil, err
+	}
+	a, _ := v.(pdf.Array)
+	return a, nil
+}
+
+func isForm(d pdf.Dict) bool {
+	_, ok := d.Get("Fields").(pdf.Array)
+	return ok && d.Get("Type") == nil && d.Get("FT") == nil
+}
+
+func typeOf(d pdf.Dict) string {
+	n, _ := d.Get("Type").(pdf.Name)
+	return string(n)
+}
+
+func describe(o pdf.Object) string {
+	if d, ok := o.(pdf.Dict); ok {
+		if t := typeOf(d); t != "" {
+			return t
+		}
+		return "dictionary"
+	}
+	if _, ok := o.(*pdf.Stream); ok {
+		return "stream"
+	}
+	return fmt.Sprintf("%T", o)
+}
+
+func changedKeys(a, b pdf.Dict) []string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !equal(v, w) {
+			out = append(out, string(k))
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, string(k))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func subset(keys []string, allowed ...string) bool {
+	for _, k := range keys {
+		ok := false
+		for _, a := range allowed {
+			if k == a {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func join(keys []string) string {
+	var b bytes.Buffer
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("/" + k)
+	}
+	return b.String()
+}
+
+// equal compares two objects of the model, streams by dictionary and data.
+func equal(a, b pdf.Object) bool {
+	sa, okA := a.(*pdf.Stream)
+	sb, okB := b.(*pdf.Stream)
+	if okA || okB {
+		return okA && okB && bytes.Equal(sa.Data, sb.Data) && reflect.DeepEqual(withoutLength(sa.Dict), withoutLength(sb.Dict))
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func withoutLength(d pdf.Dict) pdf.Dict {
+	c := d.Clone()
+	delete(c, "Length")
+	return c
+}
