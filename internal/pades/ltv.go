@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/ocsp"
 
 	"github.com/kyso-vn/kyso/internal/cms"
+	"github.com/kyso-vn/kyso/internal/fetch"
 	"github.com/kyso-vn/kyso/internal/pdf"
 )
 
@@ -78,22 +79,7 @@ func (h httpRevocation) Fetch(ctx context.Context, cert, issuer *x509.Certificat
 }
 
 func (h httpRevocation) do(ctx context.Context, method, url, ctype string, body []byte) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	res, err := h.c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %d", res.StatusCode)
-	}
-	return io.ReadAll(io.LimitReader(res.Body, maxRevocationBytes))
+	return fetch.Do(ctx, h.c, method, url, ctype, body, maxRevocationBytes)
 }
 
 // issuerOf finds c's issuer among pool by signature.

@@ -8,13 +8,10 @@
 package revocation
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/x509"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -22,6 +19,7 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
+	"github.com/kyso-vn/kyso/internal/fetch"
 	"github.com/kyso-vn/kyso/internal/validate/path"
 )
 
@@ -177,34 +175,9 @@ func expiry(this, next time.Time) time.Time {
 }
 
 func (c *Checker) do(ctx context.Context, method, url, ctype string, body []byte) ([]byte, error) {
-	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return nil, errors.New("not an HTTP URL")
-	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	r, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	if ctype != "" {
-		r.Header.Set("Content-Type", ctype)
-	}
-	res, err := c.Client.Do(r)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP %d", res.StatusCode)
-	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxFetch+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxFetch {
-		return nil, errors.New("larger than 32 MiB")
-	}
-	return b, nil
+	return fetch.Do(ctx, c.Client, method, url, ctype, body, maxFetch)
 }
 
 // Cache keeps fetched OCSP responses and CRLs until they must be renewed;
