@@ -274,3 +274,8 @@ func readAlgorithm(s *cryptobyte.String) (asn1.ObjectIdentifier, []byte, bool) {
 	}
 	return oid, params, true
 }
+
+// HashByOID names the hash of a digest AlgorithmIdentifier, for callers that
+// check hashes CMS structures carry (a time-stamp token's message imprint,
+// an ESSCertIDv2), by the same rules as the digestAlgorithm of Parse.
+func HashByOID(oid asn1.ObjectIdentifier) (crypto.Hash, bool) { return hashByOID(oid) }
