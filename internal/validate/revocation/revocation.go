@@ -77,6 +77,9 @@ func (c *Checker) Check(ctx context.Context, req path.RevocationRequest) (path.R
 		if err == nil && st.State != path.StatusUnknown {
 			return st, nil
 		}
+		if later, ok := laterCRLs(ctx, crls, req); ok {
+			return later, nil
+		}
 		if err != nil {
 			notes = append(notes, err.Error())
 		} else if st.Detail != "" {
@@ -228,4 +231,35 @@ func (c *Cache) put(key string, der []byte, expires time.Time) {
 		}
 	}
 	c.entries[key] = cacheEntry{der: der, expires: expires}
+}
+
+// laterCRLs answers for a past time (a signature's proof of existence)
+// from CRLs issued after it. A CRL only speaks for its own validity period,
+// but revocation is final: a certificate a later CRL does not list, or
+// lists as revoked after the time asked about, was not revoked then. The
+// one exception is a hold that was later released, which leaves no trace;
+// ETSI EN 319 102-1 accepts that risk in the same way.
+func laterCRLs(ctx context.Context, crls []*x509.RevocationList, req path.RevocationRequest) (path.RevocationStatus, bool) {
+	var newest time.Time
+	for _, crl := range crls {
+		if crl.ThisUpdate.After(req.Time) && crl.ThisUpdate.After(newest) {
+			newest = crl.ThisUpdate
+		}
+	}
+	if newest.IsZero() {
+		return path.RevocationStatus{}, false
+	}
+	at := req
+	at.Time = newest
+	st, err := (&path.CRLChecker{CRLs: crls}).Check(ctx, at)
+	if err != nil || st.State == path.StatusUnknown {
+		return path.RevocationStatus{}, false
+	}
+	if st.State == path.StatusRevoked && st.RevokedAt.After(req.Time) {
+		return path.RevocationStatus{State: path.StatusGood, Source: st.Source + ", issued later; revoked only on " + st.RevokedAt.UTC().Format(time.RFC3339)}, true
+	}
+	if st.State == path.StatusGood {
+		st.Source += ", issued later"
+	}
+	return st, true
 }
