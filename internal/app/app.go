@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/kyso-vn/kyso/internal/auth"
 	"github.com/kyso-vn/kyso/internal/blob"
@@ -32,6 +33,9 @@ type App struct {
 	TSA    *tsa.Authority
 	RA     *ra.Service
 	Log    *slog.Logger
+
+	validationMu sync.Mutex
+	validation   *validation
 }
 
 func validateDatabaseURL(u string) error {
@@ -96,6 +100,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.RA = ra.New(db, a.Org, a.PKI)
+	if err := a.loadTrust(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := a.newResponder(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDo(t *testing.T) {
@@ -33,5 +34,20 @@ func TestDo(t *testing.T) {
 	}
 	if _, err := Do(ctx, srv.Client(), "GET", "ldap://ca.example/crl", "", nil, 100); err == nil {
 		t.Error("an ldap URL was fetched")
+	}
+}
+
+func TestClientRefusesMetadataAddresses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	c := NewClient(2 * time.Second)
+	if b, err := Do(context.Background(), c, http.MethodGet, srv.URL, "", nil, 10); err != nil || string(b) != "ok" {
+		t.Fatalf("loopback: %q %v", b, err)
+	}
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://0.0.0.0:1/", "http://224.0.0.1/"} {
+		_, err := Do(context.Background(), c, http.MethodGet, u, "", nil, 10)
+		if err == nil || !strings.Contains(err.Error(), "refusing") {
+			t.Errorf("%s: %v", u, err)
+		}
 	}
 }

@@ -66,3 +66,21 @@ func init() {
 		"verify.err.too_large":                         {"Tệp quá lớn để kiểm tra.", "The file is too large to validate."},
 	})
 }
+
+// The public /verify page and the validation API.
+func init() {
+	register(map[string][2]string{
+		"page.verify":          {"Kiểm tra chữ ký số", "Check a digital signature"},
+		"nav.verify":           {"Kiểm tra chữ ký", "Check signatures"},
+		"verify.intro":         {"Chọn tệp PDF đã ký (hoặc chữ ký .p7s) để kiểm tra mọi chữ ký số trong đó: người ký, thời gian ký, chứng thư số còn hiệu lực hay đã bị thu hồi, và tài liệu có bị sửa sau khi ký không.", "Choose a signed PDF (or a .p7s signature) to check every signature in it: who signed, when, whether the certificate is valid or revoked, and whether the document was changed after signing."},
+		"verify.field.file":    {"Tệp đã ký (PDF, .p7s, .p7m)", "Signed file (PDF, .p7s, .p7m)"},
+		"verify.field.content": {"Tệp gốc được ký", "The signed original file"},
+		"verify.detached":      {"Chữ ký rời (.p7s)? Chọn thêm tệp gốc", "A detached signature (.p7s)? Add the original file"},
+		"action.verify":        {"Kiểm tra", "Check"},
+		"verify.progress":      {"Đang kiểm tra chữ ký và tra cứu tình trạng chứng thư số…", "Checking the signatures and looking up the certificates' status…"},
+		"verify.privacy":       {"Tệp chỉ được dùng để kiểm tra rồi bỏ đi: kyso không lưu lại tệp hay báo cáo.", "The file is used for the check and then discarded: kyso keeps neither the file nor the report."},
+		"verify.print":         {"In báo cáo", "Print the report"},
+		"verify.form":          {"Không đọc được biểu mẫu tải lên; hãy chọn lại tệp.", "The upload could not be read; choose the file again."},
+		"verify.no_file":       {"Hãy chọn một tệp để kiểm tra.", "Choose a file to check."},
+	})
+}

@@ -115,6 +115,8 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 var uploadLimits = map[string]int64{
 	"/api/v1/sign":         64 << 20,
 	"/api/v1/sign/prepare": 64 << 20,
+	"/api/v1/validate":     2*maxValidateUpload + 1<<20,
+	"/verify":              2*maxValidateUpload + 1<<20,
 }
 
 // authenticate recognises the caller from a bearer token or the session

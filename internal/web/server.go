@@ -9,6 +9,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"runtime"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,6 +37,10 @@ type Server struct {
 	registry  *prometheus.Registry
 	apiRoutes []string // "METHOD /api/v1/…" patterns, checked against openapi.json by tests
 	secure    bool     // cookies carry Secure
+
+	// validateSlots bounds concurrent validations: each may hold a 64 MiB
+	// file and wait on slow OCSP and CRL services.
+	validateSlots chan struct{}
 }
 
 // MaxBodyBytes bounds request bodies unless a route sets its own limit.
@@ -47,7 +52,8 @@ func New(a *app.App) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{app: a, mux: http.NewServeMux(), pages: p, registry: prometheus.NewRegistry()}
+	s := &Server{app: a, mux: http.NewServeMux(), pages: p, registry: prometheus.NewRegistry(),
+		validateSlots: make(chan struct{}, 4*runtime.GOMAXPROCS(0))}
 	s.secure = len(a.Config.PublicURL) > 8 && a.Config.PublicURL[:8] == "https://"
 	s.metrics = newMetrics(s.registry)
 	s.routes()

@@ -82,6 +82,7 @@ func TestSignThroughTheAPI(t *testing.T) {
 	if strings.Count(string(v), "Signature Validation: Signature is Valid.") != 2 || !strings.Contains(string(v), "Nguyễn Văn Đức") {
 		t.Fatalf("pdfsig:\n%s", v)
 	}
+	checkValidation(t, f, sealed)
 	for _, sc := range []struct {
 		name, as string
 		fields   map[string]string

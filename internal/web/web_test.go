@@ -51,7 +51,12 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.PKI, err = pki.Bootstrap(ctx, db, pki.Config{DataDir: cfg.DataDir, PublicURL: "http://127.0.0.1:8080", Passphrase: []byte("cụm mật khẩu kiểm thử")},
+	// The server starts first so that certificates carry its real URLs
+	// (CRL, OCSP, CA certificate) and validation can follow them.
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	a.PKI, err = pki.Bootstrap(ctx, db, pki.Config{DataDir: cfg.DataDir, PublicURL: srv.URL, Passphrase: []byte("cụm mật khẩu kiểm thử")},
 		pki.HierarchyOptions{Organization: "UBND tỉnh Quảng Ngãi", RootKey: "ecdsa-p256", IssuingKey: "ecdsa-p256", ServiceKey: "ecdsa-p256"})
 	if err != nil {
 		t.Fatal(err)
@@ -65,8 +70,8 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv = httptest.NewServer(h)
-	t.Cleanup(f.srv.Close)
+	srv.Config.Handler = h
+	f.srv = srv
 	return f
 }
 
