@@ -40,7 +40,7 @@ type goCA struct {
 	revoked []x509.RevocationListEntry
 }
 
-func newGoCA(t *testing.T) *goCA {
+func newGoCA(t testing.TB) *goCA {
 	t.Helper()
 	ca := &goCA{key: testpki.Key(t, "p256")}
 	ca.cert = testpki.Issue(t, nil, nil, ca.key, "CA Thử nghiệm", testpki.CA)
@@ -68,7 +68,7 @@ func newGoCA(t *testing.T) *goCA {
 
 // publish issues a CRL as of thisUpdate, valid for a day, listing what was
 // revoked.
-func (ca *goCA) publish(t *testing.T, thisUpdate time.Time) {
+func (ca *goCA) publish(t testing.TB, thisUpdate time.Time) {
 	t.Helper()
 	ca.mu.Lock()
 	defer ca.mu.Unlock()
@@ -88,7 +88,7 @@ func (ca *goCA) revoke(c *x509.Certificate, at time.Time) {
 	ca.revoked = append(ca.revoked, x509.RevocationListEntry{SerialNumber: c.SerialNumber, RevocationTime: at, ReasonCode: 1})
 }
 
-func (ca *goCA) signer(t *testing.T, name string, edits ...func(*x509.Certificate)) *keys.Identity {
+func (ca *goCA) signer(t testing.TB, name string, edits ...func(*x509.Certificate)) *keys.Identity {
 	t.Helper()
 	k := testpki.Key(t, "p256")
 	edits = append([]func(*x509.Certificate){func(c *x509.Certificate) {
@@ -98,7 +98,7 @@ func (ca *goCA) signer(t *testing.T, name string, edits ...func(*x509.Certificat
 	return &keys.Identity{Signer: k, Cert: testpki.Issue(t, ca.cert, ca.key, k, name, edits...), Chain: []*x509.Certificate{ca.cert}}
 }
 
-func (ca *goCA) sign(t *testing.T, in string, id *keys.Identity, level pades.Level) string {
+func (ca *goCA) sign(t testing.TB, in string, id *keys.Identity, level pades.Level) string {
 	t.Helper()
 	out := strings.TrimSuffix(in, ".pdf") + "-" + string(level) + "-" + id.Cert.SerialNumber.Text(16) + ".pdf"
 	f, err := os.Open(in)

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"html/template"
 	"io"
+	"sync"
 
 	"github.com/kyso-vn/kyso/internal/i18n"
 )
@@ -11,13 +12,23 @@ import (
 //go:embed templates/report.html
 var templateFiles embed.FS
 
-// reportTemplate is parsed once; its functions take the language from the
-// data, so one template serves every language.
-var reportTemplate = template.Must(template.New("report.html").Funcs(template.FuncMap{
-	"t":    func(string) string { return "" },
-	"word": func(Indication) string { return "" },
-	"time": FormatTime,
-}).ParseFS(templateFiles, "templates/report.html"))
+// reportTemplates holds the report template once per language: the
+// language is bound into its functions, and html/template's escaping
+// analysis then runs once, not on every report.
+var reportTemplates sync.Map // i18n.Lang → *template.Template
+
+func reportTemplate(lang i18n.Lang) *template.Template {
+	if t, ok := reportTemplates.Load(lang); ok {
+		return t.(*template.Template)
+	}
+	t := template.Must(template.New("report.html").Funcs(template.FuncMap{
+		"t":    func(key string) string { return i18n.T(lang, key) },
+		"word": func(ind Indication) string { return IndicationWord(lang, ind) },
+		"time": FormatTime,
+	}).ParseFS(templateFiles, "templates/report.html"))
+	actual, _ := reportTemplates.LoadOrStore(lang, t)
+	return actual.(*template.Template)
+}
 
 // WriteHTML writes the report as a printable page in lang.
 func (r *Report) WriteHTML(w io.Writer, lang i18n.Lang) error {
@@ -33,15 +44,10 @@ func (r *Report) WriteHTMLFragment(w io.Writer, lang i18n.Lang) error {
 
 func (r *Report) writeHTML(w io.Writer, lang i18n.Lang, name string) error {
 	r.Localize(lang)
-	tpl, err := reportTemplate.Clone()
-	if err != nil {
-		return err
+	if lang != i18n.EN {
+		lang = i18n.VI
 	}
-	tpl.Funcs(template.FuncMap{
-		"t":    func(key string) string { return i18n.T(lang, key) },
-		"word": func(ind Indication) string { return IndicationWord(lang, ind) },
-	})
-	return tpl.ExecuteTemplate(w, name, struct {
+	return reportTemplate(lang).ExecuteTemplate(w, name, struct {
 		Lang string
 		R    *Report
 	}{string(lang), r})

@@ -28,14 +28,14 @@ import (
 
 // fixture is a running kyso with the demo province, on 127.0.0.1.
 type fixture struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	app      *app.App
 	password string
 	users    map[string]*org.User // by username
 }
 
-func newFixture(t *testing.T, db *store.DB) *fixture {
+func newFixture(t testing.TB, db *store.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	blobs, err := blob.NewFS(filepath.Join(t.TempDir(), "blobs"))

@@ -62,6 +62,7 @@ func Compare(r io.ReaderAt, size, signedEnd int64, docMDP int) (*Report, error) 
 	}
 	c := &comparer{then: then, now: now, docMDP: docMDP, rep: rep, pageOf: map[int]int{}}
 	c.indexPages()
+	c.indexValidationData()
 	if then.NumPages() != now.NumPages() {
 		rep.Changes = append(rep.Changes, Change{What: fmt.Sprintf("the number of pages changed from %d to %d", then.NumPages(), now.NumPages())})
 	}
@@ -90,6 +91,71 @@ type comparer struct {
 	docMDP    int
 	rep       *Report
 	pageOf    map[int]int // object number → page, for pages and their content streams
+	// support holds objects of the file as it is now that carry validation
+	// data (DSS), document metadata (Info, XMP) or signatures and their
+	// appearances: updating them is what signing and LTV do.
+	support map[int]string
+}
+
+// maxSupportDepth bounds the walk from the DSS and signature fields.
+const maxSupportDepth = 6
+
+// indexValidationData finds the objects a later signature, time-stamp or
+// LTV update may legitimately rewrite (ETSI EN 319 142-1 §5.4, ISO
+// 32000-1 §12.8.2.2.2).
+func (c *comparer) indexValidationData() {
+	c.support = map[int]string{}
+	var walk func(o pdf.Object, what string, depth int)
+	walk = func(o pdf.Object, what string, depth int) {
+		if depth > maxSupportDepth {
+			return
+		}
+		if r, ok := o.(pdf.Ref); ok {
+			if _, seen := c.support[r.Num]; seen || c.pageOf[r.Num] != 0 {
+				return // never let a page or its content in this way
+			}
+			c.support[r.Num] = what
+			v, err := c.now.Resolve(r)
+			if err != nil {
+				return
+			}
+			o = v
+		}
+		switch v := o.(type) {
+		case pdf.Dict:
+			for k, e := range v {
+				if k == "P" || k == "Parent" {
+					continue // back to the page tree or form
+				}
+				walk(e, what, depth+1)
+			}
+		case pdf.Array:
+			for _, e := range v {
+				walk(e, what, depth+1)
+			}
+		case *pdf.Stream:
+			walk(v.Dict, what, depth+1)
+		}
+	}
+	if cat, err := c.now.Catalog(); err == nil {
+		walk(cat.Get("DSS"), "validation data (DSS)", 0)
+		walk(cat.Get("Metadata"), "document metadata (XMP)", 0)
+		walk(cat.Get("Extensions"), "developer extensions", 0)
+	}
+	walk(c.now.Trailer().Get("Info"), "document information (/Info)", 0)
+	if fields, err := c.now.SignatureFields(); err == nil {
+		for _, f := range fields {
+			if d, err := c.now.DerefDict(f.Ref); err == nil && d != nil {
+				walk(d.Get("V"), "a signature", 1)
+				walk(d.Get("AP"), "a signature's appearance", 1)
+			}
+			if f.Widget != f.Ref {
+				if d, err := c.now.DerefDict(f.Widget); err == nil && d != nil {
+					walk(d.Get("AP"), "a signature's appearance", 1)
+				}
+			}
+		}
+	}
 }
 
 // indexPages maps each page object and its content streams to its number,
@@ -133,6 +199,10 @@ func (c *comparer) add(ref pdf.Ref, what string, allowed bool) {
 
 // classify decides whether one changed object is a permitted change.
 func (c *comparer) classify(ref pdf.Ref, a, b pdf.Object) {
+	if what, ok := c.support[ref.Num]; ok && ref != c.then.Root() {
+		c.add(ref, what+" updated", true)
+		return
+	}
 	da, okA := a.(pdf.Dict)
 	db, okB := b.(pdf.Dict)
 	if !okA || !okB {
@@ -152,8 +222,8 @@ func (c *comparer) classify(ref pdf.Ref, a, b pdf.Object) {
 	changed := changedKeys(da, db)
 	switch {
 	case ref == c.then.Root():
-		if subset(changed, "AcroForm", "DSS", "Perms", "Extensions") {
-			c.add(ref, "catalog: form or validation data ("+join(changed)+")", true)
+		if subset(changed, "AcroForm", "DSS", "Perms", "Extensions", "Version", "Metadata") {
+			c.add(ref, "catalog: form, validation data or metadata ("+join(changed)+")", true)
 			return
 		}
 		c.add(ref, "catalog: "+join(changed)+" changed", false)
@@ -169,18 +239,18 @@ func (c *comparer) classify(ref pdf.Ref, a, b pdf.Object) {
 			return
 		}
 		c.add(ref, "page: "+join(changed)+" changed", false)
-	case isForm(da):
+	case isForm(da) || c.isFormRef(ref):
 		if subset(changed, "Fields", "SigFlags", "DR", "DA", "NeedAppearances") {
 			c.add(ref, "form: fields added", true)
 			return
 		}
 		c.add(ref, "form: "+join(changed)+" changed", false)
-	case da.Get("FT") == pdf.Name("Sig") && subset(changed, "V", "AP", "MK"):
+	case da.Get("FT") == pdf.Name("Sig") && subset(changed, "V", "AP", "MK", "F", "Lock", "SV", "DA", "AS"):
 		c.add(ref, "an empty signature field was signed", true)
-	case c.docMDP != 1 && da.Get("FT") != nil && da.Get("FT") != pdf.Name("Sig") && subset(changed, "V", "AP", "AS"):
+	case c.docMDP != 1 && da.Get("FT") != nil && da.Get("FT") != pdf.Name("Sig") && subset(changed, "V", "AP", "AS", "I"):
 		c.add(ref, "a form field was filled in", true)
 	default:
-		what := describe(da) + " changed"
+		what := describe(da) + " " + join(changed) + " changed"
 		if c.pageOf[ref.Num] != 0 {
 			what = "page content changed"
 		}
@@ -234,6 +304,17 @@ func (c *comparer) derefArray(doc *pdf.Document, o pdf.Object) (pdf.Array, error
 	}
 	a, _ := v.(pdf.Array)
 	return a, nil
+}
+
+// isFormRef reports whether ref is the signed revision's form dictionary,
+// whatever keys it has (some producers give it a /Type).
+func (c *comparer) isFormRef(ref pdf.Ref) bool {
+	cat, err := c.then.Catalog()
+	if err != nil {
+		return false
+	}
+	r, ok := cat.Get("AcroForm").(pdf.Ref)
+	return ok && r == ref
 }
 
 func isForm(d pdf.Dict) bool {
