@@ -41,7 +41,7 @@ func ghostscriptPDF(t *testing.T) []byte {
 	return b
 }
 
-func (c *client) upload(t *testing.T, path string, pdfBytes []byte, fields map[string]string) (*http.Response, []byte) {
+func (c *client) upload(t testing.TB, path string, pdfBytes []byte, fields map[string]string) (*http.Response, []byte) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
