@@ -147,46 +147,16 @@ func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pag
 	if name == "" {
 		name = fmt.Sprintf("Signature%d", len(form.Fields)+1)
 	}
-	page, err := doc.Page(pageNo)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrInput, err)
-	}
 	field := u.Reserve()
-	ur, matrix := userRect(page, rect)
-	widget := pdf.Dict{
-		"Type": pdf.Name("Annot"), "Subtype": pdf.Name("Widget"), "FT": pdf.Name("Sig"),
-		"T": pdf.TextString(name), "V": sigRef, "F": pdf.Int(132), "P": page.Ref,
-		"Rect": pdf.Array{pdf.Real(ur.X), pdf.Real(ur.Y), pdf.Real(ur.X + ur.W), pdf.Real(ur.Y + ur.H)},
-	}
-	if a != nil {
-		ap, err := appearanceStream(u, a, matrix)
-		if err != nil {
-			return err
-		}
-		widget["AP"] = pdf.Dict{"N": ap}
-	}
-	u.Replace(field, widget)
-
-	// The page's /Annots may be direct or an indirect array.
-	pd, err := doc.DerefDict(page.Ref)
+	w, err := widget(doc, u, pageNo, rect, a)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrInput, err)
+		return err
 	}
-	pd = pd.Clone()
-	switch annots := pd.Get("Annots").(type) {
-	case pdf.Ref:
-		arr, err := doc.Deref(annots)
-		if err != nil {
-			return fmt.Errorf("%w: %w", ErrInput, err)
-		}
-		list, _ := arr.(pdf.Array)
-		u.Replace(annots, append(append(pdf.Array{}, list...), field))
-	case pdf.Array:
-		pd["Annots"] = append(append(pdf.Array{}, annots...), field)
-		u.Replace(page.Ref, pd)
-	default:
-		pd["Annots"] = pdf.Array{field}
-		u.Replace(page.Ref, pd)
+	// The field and its only widget are one dictionary (§12.5.6.19).
+	w["FT"], w["T"], w["V"] = pdf.Name("Sig"), pdf.TextString(name), sigRef
+	u.Replace(field, w)
+	if err := appendAnnot(doc, u, pageNo, field); err != nil {
+		return err
 	}
 
 	// SigFlags 3: SignaturesExist | AppendOnly (§12.7.2).
@@ -224,6 +194,69 @@ func addField(doc *pdf.Document, u *pdf.Update, sigRef pdf.Ref, name string, pag
 		catEdit(cat)
 	}
 	u.Replace(doc.Root(), cat)
+	return nil
+}
+
+// widget returns a signature widget annotation (§12.5.6.19) on page pageNo
+// at rect, with a's appearance (none for an invisible signature).
+func widget(doc *pdf.Document, u *pdf.Update, pageNo int, rect Rect, a *Appearance) (pdf.Dict, error) {
+	page, err := doc.Page(pageNo)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	ur, matrix := userRect(page, rect)
+	w := pdf.Dict{
+		"Type": pdf.Name("Annot"), "Subtype": pdf.Name("Widget"), "F": pdf.Int(132), "P": page.Ref,
+		"Rect": pdf.Array{pdf.Real(ur.X), pdf.Real(ur.Y), pdf.Real(ur.X + ur.W), pdf.Real(ur.Y + ur.H)},
+	}
+	if a != nil {
+		ap, err := appearanceStream(u, a, matrix)
+		if err != nil {
+			return nil, err
+		}
+		w["AP"] = pdf.Dict{"N": ap}
+	}
+	return w, nil
+}
+
+// appendAnnot adds ref to the /Annots of page pageNo, which may be direct
+// or an indirect array.
+func appendAnnot(doc *pdf.Document, u *pdf.Update, pageNo int, ref pdf.Ref) error {
+	page, err := doc.Page(pageNo)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	pd, err := doc.DerefDict(page.Ref)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	if o, ok := u.Object(page.Ref); ok {
+		// Another widget of this update is on the same page already.
+		if d, ok := o.(pdf.Dict); ok {
+			pd = d
+		}
+	}
+	pd = pd.Clone()
+	switch annots := pd.Get("Annots").(type) {
+	case pdf.Ref:
+		var list pdf.Array
+		if o, ok := u.Object(annots); ok {
+			list, _ = o.(pdf.Array)
+		} else {
+			arr, err := doc.Deref(annots)
+			if err != nil {
+				return fmt.Errorf("%w: %w", ErrInput, err)
+			}
+			list, _ = arr.(pdf.Array)
+		}
+		u.Replace(annots, append(append(pdf.Array{}, list...), ref))
+	case pdf.Array:
+		pd["Annots"] = append(append(pdf.Array{}, annots...), ref)
+		u.Replace(page.Ref, pd)
+	default:
+		pd["Annots"] = pdf.Array{ref}
+		u.Replace(page.Ref, pd)
+	}
 	return nil
 }
 

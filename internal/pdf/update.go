@@ -63,6 +63,14 @@ func (u *Update) Replace(ref Ref, obj Object) {
 	u.gens[ref.Num] = ref.Gen
 }
 
+// Object returns the value this update gives ref, if it gives one: a
+// caller that edits the same object twice (two widgets on one page) builds
+// on its own first edit.
+func (u *Update) Object(ref Ref) (Object, bool) {
+	o, ok := u.objs[ref.Num]
+	return o, ok
+}
+
 // Placeholders returns where the signature placeholders landed, as absolute
 // offsets in the output file (the input followed by the update), in object
 // number order. It is valid after WriteTo.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -228,5 +229,49 @@ func TestDetachedCMS(t *testing.T) {
 	p7m, _ := os.ReadFile(filepath.Join(ca.dir, "bao-cao.p7m"))
 	if rep, err := v.File(ctx, p7m, nil); err != nil || rep.Indication != validate.TotalPassed {
 		t.Fatalf("encapsulated: %v %+v", err, rep)
+	}
+}
+
+// TestNumberAndDateByTheClerk: after the leader signs, the clerk writes
+// the number and the date (pades.AddText) and applies the organization's
+// seal (Decree 30 Art. 14). The leader's signature stays valid, and the
+// report quotes the added text as a permitted change.
+func TestNumberAndDateByTheClerk(t *testing.T) {
+	ca := newGoCA(t)
+	in := ghostscriptPDF(t, t.TempDir())
+	leaderRect := pades.Rect{X: 330, Y: 120, W: 180, H: 70}
+	signedFile := strings.TrimSuffix(in, ".pdf") + "-leader.pdf"
+	f, _ := os.Open(in)
+	if err := pades.Sign(context.Background(), f, signedFile, ca.signer(t, "Nguyễn Văn Đức"), pades.Options{
+		Appearance: &pades.Appearance{Kind: pades.KindSigner, Page: 1, Rect: leaderRect, ShowTime: true, Lines: []string{"Nguyễn Văn Đức"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	numbered := strings.TrimSuffix(in, ".pdf") + "-numbered.pdf"
+	f, _ = os.Open(signedFile)
+	err := pades.AddText(context.Background(), f, numbered, []pades.TextBox{
+		{Page: 1, Rect: pades.Rect{X: 70, Y: 700, W: 200, H: 18}, Lines: []string{"Số: 05/QĐ-STTTT"}},
+		{Page: 1, Rect: pades.Rect{X: 300, Y: 700, W: 250, H: 18}, Lines: []string{"Quảng Ngãi, ngày 05 tháng 3 năm 2026"}},
+	})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := strings.TrimSuffix(in, ".pdf") + "-sealed.pdf"
+	f, _ = os.Open(numbered)
+	err = pades.Sign(context.Background(), f, sealed, ca.signer(t, "Sở Thông tin và Truyền thông"), pades.Options{
+		Appearance: &pades.Appearance{Kind: pades.KindSeal, Page: 1, Rect: pades.SealRect(leaderRect, 100), Lines: []string{"SỞ TT&TT"}},
+	})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := validateFile(t, validatorAt(time.Now(), true, ca.cert), sealed)
+	if rep.Indication != validate.TotalPassed || len(rep.Signatures) != 2 || !rep.Signatures[0].ChangesPermitted || !strings.Contains(describe(rep), "Số: 05/QĐ-STTTT") {
+		t.Fatalf("leader then clerk:\n%s", describe(rep))
+	}
+	if out, err := exec.Command("pdfsig", sealed).CombinedOutput(); err == nil && strings.Count(string(out), "Signature is Valid.") != 2 {
+		t.Fatalf("pdfsig:\n%s", out)
 	}
 }

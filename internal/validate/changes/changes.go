@@ -15,6 +15,7 @@ import (
 	"io"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/kyso-vn/kyso/internal/pdf"
 )
@@ -95,6 +96,9 @@ type comparer struct {
 	// data (DSS), document metadata (Info, XMP) or signatures and their
 	// appearances: updating them is what signing and LTV do.
 	support map[int]string
+	// markup collects the text annotations onlyAddsAnnotations let through,
+	// for added to quote.
+	markup []string
 }
 
 // maxSupportDepth bounds the walk from the DSS and signature fields.
@@ -263,6 +267,11 @@ func (c *comparer) added() string {
 	if c.docMDP == 3 {
 		return "annotations added (permitted by the certification, DocMDP 3)"
 	}
+	if len(c.markup) > 0 {
+		s := "text added on the page: " + strings.Join(c.markup, "; ")
+		c.markup = nil
+		return s
+	}
 	return "signature fields added"
 }
 
@@ -285,9 +294,19 @@ func (c *comparer) onlyAddsAnnotations(before, after pdf.Array) bool {
 		if c.docMDP == 3 {
 			continue
 		}
-		if d.Get("FT") != pdf.Name("Sig") && !c.parentIsSig(d) {
-			return false
+		if d.Get("FT") == pdf.Name("Sig") || c.parentIsSig(d) {
+			continue
 		}
+		// Text written on the page after an approval signature, such as
+		// the number and date the clerk gives (Decree 30/2020 Art. 14):
+		// no certification forbids it (ISO 32000-1 §12.8.2.2), and the
+		// report quotes it so that the reader sees what was added.
+		if st, _ := d.Get("Subtype").(pdf.Name); c.docMDP == 0 && (st == "FreeText" || st == "Stamp") {
+			text, _ := pdf.Text(d.Get("Contents"))
+			c.markup = append(c.markup, fmt.Sprintf("%s annotation “%s”", st, strings.ReplaceAll(text, "\n", " / ")))
+			continue
+		}
+		return false
 	}
 	return true
 }
