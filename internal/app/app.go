@@ -12,6 +12,7 @@ import (
 
 	"github.com/kyso-vn/kyso/internal/auth"
 	"github.com/kyso-vn/kyso/internal/blob"
+	"github.com/kyso-vn/kyso/internal/docs"
 	"github.com/kyso-vn/kyso/internal/ocsp"
 	"github.com/kyso-vn/kyso/internal/org"
 	"github.com/kyso-vn/kyso/internal/password"
@@ -32,6 +33,7 @@ type App struct {
 	OCSP   *ocsp.Responder
 	TSA    *tsa.Authority
 	RA     *ra.Service
+	Docs   *docs.Service
 	Log    *slog.Logger
 
 	validationMu sync.Mutex
@@ -104,6 +106,7 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	a.InitDocs()
 	if err := a.newResponder(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/kyso-vn/kyso/internal/demo"
@@ -151,8 +152,14 @@ func initDatabase(ctx context.Context, cfg Config, tmpDir string, pass []byte, o
 		if ca.Province == "" {
 			ca.Province = province
 		}
-		if _, err := pki.Bootstrap(ctx, tx, cfg.pkiConfig(tmpDir, pass), ca); err != nil {
+		svc, err := pki.Bootstrap(ctx, tx, cfg.pkiConfig(tmpDir, pass), ca)
+		if err != nil {
 			return fmt.Errorf("certificate authority: %w", err)
+		}
+		if opts.Demo {
+			if err := demoCertificates(ctx, orgs, svc, sys); err != nil {
+				return fmt.Errorf("demo certificates: %w", err)
+			}
 		}
 		if err := store.SetMeta(ctx, tx, "installation_id", store.NewID()); err != nil {
 			return err
@@ -211,4 +218,39 @@ func demoProvince(ctx context.Context, orgs *org.Service, sys *org.Actor) ([]Cre
 		creds[i] = Credential{Username: u.User.Username, Password: u.Password, FullName: u.User.FullName, Title: u.User.Title, Agency: u.Agency, Roles: u.User.Roles}
 	}
 	return creds, nil
+}
+
+// demoCertificates gives the demo province what the documents flow needs
+// from the first minute: a personal signing certificate for every leader
+// and an organization certificate for every agency with a clerk, with keys
+// kyso holds (remote signing). ECDSA P-256 keeps kyso init quick.
+func demoCertificates(ctx context.Context, orgs *org.Service, svc *pki.Service, sys *org.Actor) error {
+	agencies, err := orgs.ListAgencies(ctx, sys)
+	if err != nil {
+		return err
+	}
+	for _, ag := range agencies {
+		users, err := orgs.ListUsers(ctx, sys, org.UserFilter{AgencyID: ag.ID})
+		if err != nil {
+			return err
+		}
+		clerk := false
+		for _, u := range users {
+			clerk = clerk || slices.Contains(u.Roles, org.RoleClerk)
+			if !slices.Contains(u.Roles, org.RoleLeader) {
+				continue
+			}
+			if _, err := svc.Issue(ctx, sys, pki.IssueRequest{Profile: pki.ProfilePersonal, ServerKey: true, KeyAlgorithm: "ecdsa-p256",
+				UserID: u.ID, AgencyID: ag.ID, Subject: pki.Subject{CommonName: u.FullName, Title: u.Title, Organization: ag.Name}}); err != nil {
+				return fmt.Errorf("%s: %w", u.Username, err)
+			}
+		}
+		if clerk {
+			if _, err := svc.Issue(ctx, sys, pki.IssueRequest{Profile: pki.ProfileOrganization, ServerKey: true, KeyAlgorithm: "ecdsa-p256",
+				AgencyID: ag.ID, Subject: pki.Subject{CommonName: ag.Name, Organization: ag.Name, AgencyCode: ag.Code}}); err != nil {
+				return fmt.Errorf("%s: %w", ag.Name, err)
+			}
+		}
+	}
+	return nil
 }

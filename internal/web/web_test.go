@@ -62,6 +62,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	a.RA = ra.New(db, a.Org, a.PKI)
+	a.InitDocs()
 	f := &fixture{t: t, app: a, password: created[0].Password, users: map[string]*org.User{}}
 	for _, u := range created {
 		f.users[u.User.Username] = u.User
