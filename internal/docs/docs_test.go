@@ -228,6 +228,21 @@ func TestConfidentialIsNeverSentElectronically(t *testing.T) {
 	if tasks, _ := w.svc.Tasks(ctx, a["vanthu.snv"]); len(tasks.ToRegister) != 0 {
 		t.Fatal("the secret document arrived elsewhere")
 	}
+	// Issued on paper instead: numbered in the secret series, sent nowhere.
+	if _, err := w.svc.IssuePaper(ctx, a["chuyenvien.stttt"], d.ID); kind(err) != apperr.Forbidden {
+		t.Fatalf("a specialist issues on paper: %v", err)
+	}
+	paper, err := w.svc.IssuePaper(ctx, a["vanthu.stttt"], d.ID)
+	if err != nil || paper.Status != docs.StatusIssued || paper.Number != 1 || paper.Symbol != "01/STTTT-BCVT&CNTT" {
+		t.Fatalf("on paper: %+v %v", paper, err)
+	}
+	if tasks, _ := w.svc.Tasks(ctx, a["vanthu.snv"]); len(tasks.ToRegister) != 0 {
+		t.Fatal("the paper document arrived electronically")
+	}
+	// The ordinary series is untouched: the next decision is still 01.
+	if d := w.issueOne(t, "Quyết định thường"); d.Symbol != "01/QĐ-STTTT" {
+		t.Fatalf("ordinary series after a secret one: %s", d.Symbol)
+	}
 }
 
 // TestBadUploads: garbage, an empty file and an unknown type are refused

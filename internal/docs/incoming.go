@@ -187,7 +187,7 @@ func (s *Service) Assign(ctx context.Context, a *org.Actor, id string, in Assign
 		if !a.Has(org.RoleLeader) || a.AgencyID != d.AgencyID {
 			return apperr.New(apperr.Forbidden, "docs.only_leader_assigns")
 		}
-		if !in.Deadline.IsZero() && in.Deadline.Before(s.o.Now().Add(-24*time.Hour)) {
+		if !in.Deadline.IsZero() && calendarDay(in.Deadline) < calendarDay(s.o.Now()) {
 			return apperr.InvalidField("deadline", "docs.deadline_past")
 		}
 		if err := s.setStatus(ctx, tx, d, []Status{StatusRegistered, StatusAssigned}, StatusAssigned); err != nil {
@@ -366,4 +366,11 @@ func (s *Service) RecipientStatus(ctx context.Context, tx *store.Tx, docID, orga
 		return fmt.Errorf("docs: unknown recipient status %q", status)
 	}
 	return s.recipientStatus(ctx, tx, docID, "", organCode, status)
+}
+
+// calendarDay numbers the day of t in Vietnam time, for comparing dates a
+// person picked: a deadline "today" is not in the past.
+func calendarDay(t time.Time) int {
+	y, m, d := t.In(vietnam).Date()
+	return y*10000 + int(m)*100 + d
 }

@@ -251,6 +251,14 @@ func (s *Service) Notifications(ctx context.Context, a *org.Actor, limit int) ([
 	return out, unread, rows.Err()
 }
 
+// MarkDocumentRead marks read the actor's notifications about a document,
+// when they open it.
+func (s *Service) MarkDocumentRead(ctx context.Context, a *org.Actor, docID string) error {
+	_, err := s.o.DB.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND document_id = ? AND read_at = 0`,
+		store.Micros(s.o.Now()), a.UserID, docID)
+	return err
+}
+
 // MarkRead marks the actor's notifications read (all when id is empty).
 func (s *Service) MarkRead(ctx context.Context, a *org.Actor, id string) error {
 	q, args := `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at = 0`, []any{store.Micros(s.o.Now()), a.UserID}

@@ -76,6 +76,11 @@ func (s *Service) CreateDraft(ctx context.Context, a *org.Actor, in DraftInput) 
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range recipients {
+		if r.AgencyID == "" && s.o.Send == nil {
+			return nil, apperr.InvalidField("recipient_codes", "docs.no_exchange")
+		}
+	}
 	pdfData, name, err := s.toPDF(ctx, in.FileName, in.File)
 	if err != nil {
 		return nil, err
@@ -255,7 +260,7 @@ func (s *Service) Review(ctx context.Context, a *org.Actor, id string, approve b
 			return err
 		}
 		if d.Status != StatusInReview {
-			return apperr.New(apperr.Conflict, "docs.wrong_status", string(d.Status))
+			return apperr.New(apperr.Conflict, "docs.wrong_status")
 		}
 		status := "approved"
 		if !approve {
@@ -329,7 +334,7 @@ func (s *Service) Sign(ctx context.Context, a *org.Actor, id string) error {
 		return apperr.New(apperr.Forbidden, "docs.not_signer")
 	}
 	if d.Status != StatusApproved {
-		return apperr.New(apperr.Conflict, "docs.wrong_status", string(d.Status))
+		return apperr.New(apperr.Conflict, "docs.wrong_status")
 	}
 	cert, err := s.o.PKI.SigningCertificate(ctx, pki.ProfilePersonal, a.UserID, "")
 	if err != nil {
@@ -383,7 +388,10 @@ func (s *Service) Sign(ctx context.Context, a *org.Actor, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := s.notify(ctx, tx, append(clerks, d.CreatedBy), d.ID, "notify.to_issue", d.Subject); err != nil {
+		if err := s.notify(ctx, tx, clerks, d.ID, "notify.to_issue", d.Subject); err != nil {
+			return err
+		}
+		if err := s.notify(ctx, tx, []string{d.CreatedBy}, d.ID, "notify.signed", d.Subject); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, a, d, "signed", "", "", map[string]any{"certificate": cert.Serial})
@@ -416,7 +424,7 @@ func (s *Service) Issue(ctx context.Context, a *org.Actor, id string) (*Document
 		return nil, errConfidential
 	}
 	if d.Status != StatusSigned && d.Status != StatusIssuing {
-		return nil, apperr.New(apperr.Conflict, "docs.wrong_status", string(d.Status))
+		return nil, apperr.New(apperr.Conflict, "docs.wrong_status")
 	}
 	if s.o.Send == nil {
 		// Refuse before a number is taken: the document could not leave.
@@ -736,4 +744,37 @@ func (s *Service) sendExternally(ctx context.Context, tx *store.Tx, d *Document,
 		}
 	}
 	return nil
+}
+
+// IssuePaper numbers a document that must not travel electronically (a
+// secret one) from its own register series and marks it issued on paper:
+// the clerk prints, seals and sends it by hand. Nothing is delivered
+// through kyso and no organization signature is applied.
+func (s *Service) IssuePaper(ctx context.Context, a *org.Actor, id string) (*Document, error) {
+	err := s.o.DB.InTx(ctx, func(tx *store.Tx) error {
+		d, err := s.load(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if !a.Has(org.RoleClerk) || a.AgencyID != d.AgencyID {
+			return apperr.New(apperr.Forbidden, "docs.only_clerk")
+		}
+		if err := s.setStatus(ctx, tx, d, []Status{StatusSigned}, StatusIssued); err != nil {
+			return err
+		}
+		if err := s.allocateNumber(ctx, tx, d); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET electronic = FALSE WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if err := s.index(ctx, tx, d, nil); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, a, d, "issued_on_paper", "", "", map[string]any{"number": d.Number})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.load(ctx, s.o.DB, a, id)
 }

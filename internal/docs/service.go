@@ -185,7 +185,7 @@ func (s *Service) setStatus(ctx context.Context, tx *store.Tx, d *Document, from
 		ok = ok || d.Status == f
 	}
 	if !ok {
-		return apperr.New(apperr.Conflict, "docs.wrong_status", string(d.Status))
+		return apperr.New(apperr.Conflict, "docs.wrong_status")
 	}
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(from)), ", ")
 	args := []any{string(to), store.Micros(s.o.Now()), d.ID}
@@ -197,7 +197,7 @@ func (s *Service) setStatus(ctx context.Context, tx *store.Tx, d *Document, from
 		return fmt.Errorf("docs: status: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return apperr.New(apperr.Conflict, "docs.wrong_status", string(d.Status))
+		return apperr.New(apperr.Conflict, "docs.wrong_status")
 	}
 	d.Status = to
 	return nil

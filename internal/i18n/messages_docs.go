@@ -117,3 +117,10 @@ func init() {
 		"docs.needs_department": {"Ký hiệu công văn gồm tên viết tắt của đơn vị soạn thảo, nhưng tài khoản của bạn chưa thuộc phòng/ban nào; hãy nhờ quản trị gán phòng/ban.", "A công văn's symbol names the drafting unit, but your account has no department; ask an administrator to set it."},
 	})
 }
+
+func init() {
+	register(map[string][2]string{
+		"notify.signed":               {"Lãnh đạo đã ký văn bản bạn soạn: %s", "The leader signed your draft: %s"},
+		"docs.action.issued_on_paper": {"Cấp số và phát hành bản giấy (văn bản mật)", "Numbered and issued on paper (classified)"},
+	})
+}

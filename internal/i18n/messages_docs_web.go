@@ -183,3 +183,9 @@ func init() {
 		"flash.notifications_read": {"Đã đánh dấu đã đọc.", "Marked as read."},
 	})
 }
+
+func init() {
+	register(map[string][2]string{
+		"docact.issue_paper": {"Cấp số và phát hành bản giấy", "Number and issue on paper"},
+	})
+}

@@ -447,11 +447,25 @@ func TestDocumentPagesThroughForms(t *testing.T) {
 	if res, _ := k.do("POST", "/documents/"+in+"/register", url.Values{"csrf_token": {kt}}, nil); res.StatusCode != 303 {
 		t.Fatalf("register through the form: %d", res.StatusCode)
 	}
-	yesterday := time.Now().In(time.FixedZone("ICT", 7*3600)).AddDate(0, 0, -1).Format("2006-01-02")
-	res, page = l.do("POST", "/documents/"+in+"/assign", url.Values{"csrf_token": {lt}, "assignee_id": {f.users["chuyenvien.stttt"].ID},
-		"cooperator_ids": {f.users["chungthu.stttt"].ID}, "deadline": {yesterday}, "instructions": {"Báo cáo trước ngày 05"}}, nil)
+	vn := time.FixedZone("ICT", 7*3600)
+	yesterday := time.Now().In(vn).AddDate(0, 0, -1).Format("2006-01-02")
+	assign := url.Values{"csrf_token": {lt}, "assignee_id": {f.users["chuyenvien.stttt"].ID},
+		"cooperator_ids": {f.users["chungthu.stttt"].ID}, "deadline": {yesterday}, "instructions": {"Báo cáo trước ngày 05"}}
+	if res, page := l.do("POST", "/documents/"+in+"/assign", assign, nil); res.StatusCode != 400 || !strings.Contains(string(page), "Hạn xử lý đã qua") {
+		t.Fatalf("a deadline in the past: %d", res.StatusCode)
+	}
+	assign.Set("deadline", time.Now().In(vn).Format("2006-01-02"))
+	res, page = l.do("POST", "/documents/"+in+"/assign", assign, nil)
 	if res.StatusCode != 303 {
 		t.Fatalf("assign through the form: %d\n%s", res.StatusCode, page)
+	}
+	// A day goes by: the deadline passes.
+	past := store.Micros(time.Now().Add(-24 * time.Hour))
+	if _, err := f.app.DB.ExecContext(context.Background(), `UPDATE document_assignments SET deadline = ? WHERE document_id = ?`, past, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.DB.ExecContext(context.Background(), `UPDATE documents SET deadline = ? WHERE id = ?`, past, in); err != nil {
+		t.Fatal(err)
 	}
 	_, page = c.do("GET", "/documents", nil, nil)
 	if !strings.Contains(string(page), `<li class="overdue">`) || !strings.Contains(string(page), "⚠</span> Quá hạn") || !strings.Contains(string(page), "1 việc đã quá hạn xử lý.") {

@@ -32,9 +32,8 @@ import (
 // out the forms that cannot apply, and show the domain's refusals.
 
 func init() {
-	// Documents are uploaded to these paths (64 MiB, as the domain takes).
-	// A revision (POST …/{id}/revise) keeps the 1 MiB default: limitBody
-	// matches exact paths only.
+	// Documents are uploaded to these paths (64 MiB, as the domain takes);
+	// revisions (POST …/{id}/revise) are matched by limitBody's suffix rule.
 	for _, p := range []string{"/documents", "/incoming", "/api/v1/documents", "/api/v1/incoming"} {
 		uploadLimits[p] = docs.MaxFileSize
 	}
@@ -306,6 +305,9 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
+	if err := s.app.Docs.MarkDocumentRead(ctx, a, id); err != nil {
+		return err
+	}
 	d := documentData{Doc: det, Can: docCanFor(a, det), Error: fe, ErrorAction: action}
 	d.Versions = slices.Clone(det.Versions)
 	slices.Reverse(d.Versions)
@@ -345,16 +347,17 @@ var docSteps = map[string]struct {
 	flash string
 	new   func() docStep
 }{
-	"submit":   {"doc_submitted", func() docStep { return &submitStep{} }},
-	"revise":   {"doc_revised", func() docStep { return &reviseStep{} }},
-	"review":   {"doc_reviewed", func() docStep { return &reviewStep{} }},
-	"sign":     {"doc_signed", func() docStep { return &plainStep{do: (*docs.Service).Sign} }},
-	"issue":    {"doc_issued", func() docStep { return &plainStep{do: issueStep} }},
-	"register": {"doc_registered", func() docStep { return &plainStep{do: registerStep} }},
-	"assign":   {"doc_assigned", func() docStep { return &assignStep{} }},
-	"comment":  {"doc_commented", func() docStep { return &commentStep{} }},
-	"forward":  {"doc_forwarded", func() docStep { return &forwardStep{} }},
-	"complete": {"doc_completed", func() docStep { return &completeStep{} }},
+	"submit":      {"doc_submitted", func() docStep { return &submitStep{} }},
+	"revise":      {"doc_revised", func() docStep { return &reviseStep{} }},
+	"review":      {"doc_reviewed", func() docStep { return &reviewStep{} }},
+	"sign":        {"doc_signed", func() docStep { return &plainStep{do: (*docs.Service).Sign} }},
+	"issue":       {"doc_issued", func() docStep { return &plainStep{do: issueStep} }},
+	"issue_paper": {"doc_issued", func() docStep { return &plainStep{do: issuePaperStep} }},
+	"register":    {"doc_registered", func() docStep { return &plainStep{do: registerStep} }},
+	"assign":      {"doc_assigned", func() docStep { return &assignStep{} }},
+	"comment":     {"doc_commented", func() docStep { return &commentStep{} }},
+	"forward":     {"doc_forwarded", func() docStep { return &forwardStep{} }},
+	"complete":    {"doc_completed", func() docStep { return &completeStep{} }},
 }
 
 type submitStep struct {
@@ -411,6 +414,11 @@ func (st *plainStep) run(ctx context.Context, s *Server, a *org.Actor, id string
 
 func issueStep(s *docs.Service, ctx context.Context, a *org.Actor, id string) error {
 	_, err := s.Issue(ctx, a, id)
+	return err
+}
+
+func issuePaperStep(s *docs.Service, ctx context.Context, a *org.Actor, id string) error {
+	_, err := s.IssuePaper(ctx, a, id)
 	return err
 }
 

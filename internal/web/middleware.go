@@ -99,7 +99,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit, label := int64(MaxBodyBytes), "1 MiB"
-		if n, ok := uploadLimits[r.URL.Path]; ok {
+		if n, ok := uploadLimit(r.URL.Path); ok {
 			limit, label = n, fmt.Sprintf("%d MiB", n>>20)
 		}
 		if r.ContentLength > limit {
@@ -117,6 +117,18 @@ var uploadLimits = map[string]int64{
 	"/api/v1/sign/prepare": 64 << 20,
 	"/api/v1/validate":     2*maxValidateUpload + 1<<20,
 	"/verify":              2*maxValidateUpload + 1<<20,
+}
+
+// uploadLimit is the body limit of a route that takes documents: an exact
+// path of uploadLimits, or a revision of a document (…/documents/{id}/revise).
+func uploadLimit(path string) (int64, bool) {
+	if n, ok := uploadLimits[path]; ok {
+		return n, true
+	}
+	if strings.HasSuffix(path, "/revise") && (strings.HasPrefix(path, "/documents/") || strings.HasPrefix(path, "/api/v1/documents/")) {
+		return uploadLimits["/documents"], true
+	}
+	return 0, false
 }
 
 // authenticate recognises the caller from a bearer token or the session

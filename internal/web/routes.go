@@ -155,6 +155,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/documents/{id}/review", loggedIn, s.apiDocumentStep("review"))
 	s.handle("POST /api/v1/documents/{id}/sign", loggedIn, s.apiDocumentStep("sign"))
 	s.handle("POST /api/v1/documents/{id}/issue", loggedIn, s.apiDocumentStep("issue"))
+	s.handle("POST /api/v1/documents/{id}/issue_paper", loggedIn, s.apiDocumentStep("issue_paper"))
 	s.handle("POST /api/v1/documents/{id}/register", loggedIn, s.apiDocumentStep("register"))
 	s.handle("POST /api/v1/documents/{id}/assign", loggedIn, s.apiDocumentStep("assign"))
 	s.handle("POST /api/v1/documents/{id}/comment", loggedIn, s.apiDocumentStep("comment"))
