@@ -2,6 +2,8 @@ package validate
 
 import (
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"fmt"
 	"strings"
 	"time"
 
@@ -124,8 +126,8 @@ func certInfo(c *x509.Certificate) *CertInfo {
 	return &CertInfo{
 		Name:         displayName(c),
 		Organization: strings.Join(c.Subject.Organization, ", "),
-		Subject:      c.Subject.String(),
-		Issuer:       c.Issuer.String(),
+		Subject:      dn(c.Subject),
+		Issuer:       dn(c.Issuer),
 		Serial:       strings.ToLower(c.SerialNumber.Text(16)),
 		NotBefore:    c.NotBefore.UTC(),
 		NotAfter:     c.NotAfter.UTC(),
@@ -199,4 +201,30 @@ func (r *Report) ExitCode() int {
 		return 1
 	}
 	return 2
+}
+
+// attrNames are the short names of distinguished-name attributes a report
+// shows; crypto/x509 prints the ones it does not know as hex, which a clerk
+// cannot read (title, organizationIdentifier, UID of Vietnamese CAs).
+var attrNames = map[string]string{
+	"2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.10": "O", "2.5.4.11": "OU",
+	"2.5.4.12": "T", "2.5.4.5": "serialNumber", "2.5.4.97": "organizationIdentifier",
+	"0.9.2342.19200300.100.1.1": "UID", "1.2.840.113549.1.9.1": "E",
+}
+
+// dn writes a name most specific first, as people read it, with the
+// attribute values as text.
+func dn(n pkix.Name) string {
+	rdns := n.ToRDNSequence()
+	var parts []string
+	for i := len(rdns) - 1; i >= 0; i-- {
+		for _, atv := range rdns[i] {
+			name, ok := attrNames[atv.Type.String()]
+			if !ok {
+				name = atv.Type.String()
+			}
+			parts = append(parts, name+"="+fmt.Sprint(atv.Value))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

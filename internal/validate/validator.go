@@ -222,7 +222,7 @@ func (v *Validator) pathAt(ctx context.Context, c certCheck, t time.Time) (*path
 func entries(p path.Path, statuses []path.RevocationStatus) []PathEntry {
 	var out []PathEntry
 	for i, c := range p {
-		e := PathEntry{Subject: c.Subject.String(), Serial: c.SerialNumber.Text(16)}
+		e := PathEntry{Subject: dn(c.Subject), Serial: c.SerialNumber.Text(16)}
 		if i < len(statuses) {
 			e.Revocation, e.Source = statuses[i].State.String(), statuses[i].Source
 		}
