@@ -215,16 +215,22 @@ var attrNames = map[string]string{
 // dn writes a name most specific first, as people read it, with the
 // attribute values as text.
 func dn(n pkix.Name) string {
-	rdns := n.ToRDNSequence()
-	var parts []string
-	for i := len(rdns) - 1; i >= 0; i-- {
-		for _, atv := range rdns[i] {
-			name, ok := attrNames[atv.Type.String()]
-			if !ok {
-				name = atv.Type.String()
-			}
-			parts = append(parts, name+"="+fmt.Sprint(atv.Value))
+	// Names holds every attribute as parsed, in the certificate's order
+	// (least specific first); the struct fields would drop the ones Go
+	// does not name.
+	atvs := n.Names
+	if len(atvs) == 0 {
+		for _, rdn := range n.ToRDNSequence() {
+			atvs = append(atvs, rdn...)
 		}
+	}
+	var parts []string
+	for i := len(atvs) - 1; i >= 0; i-- {
+		name, ok := attrNames[atvs[i].Type.String()]
+		if !ok {
+			name = atvs[i].Type.String()
+		}
+		parts = append(parts, name+"="+fmt.Sprint(atvs[i].Value))
 	}
 	return strings.Join(parts, ", ")
 }
