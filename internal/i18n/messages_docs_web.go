@@ -189,3 +189,33 @@ func init() {
 		"docact.issue_paper": {"Cấp số và phát hành bản giấy", "Number and issue on paper"},
 	})
 }
+
+// Work records pages.
+func init() {
+	register(map[string][2]string{
+		"page.records":            {"Hồ sơ công việc", "Work records"},
+		"page.record":             {"Hồ sơ công việc", "Work record"},
+		"nav.records":             {"Hồ sơ", "Records"},
+		"records.code":            {"Mã hồ sơ", "Code"},
+		"records.title":           {"Tiêu đề hồ sơ", "Title"},
+		"records.retention":       {"Thời hạn bảo quản", "Retention"},
+		"records.retention_years": {"Thời hạn bảo quản (năm; 0 là vĩnh viễn)", "Retention (years; 0 is permanent)"},
+		"records.years":           {"năm", "years"},
+		"records.permanent":       {"Vĩnh viễn", "Permanent"},
+		"records.status":          {"Trạng thái", "Status"},
+		"records.status.open":     {"Đang mở", "Open"},
+		"records.status.closed":   {"Đã đóng", "Closed"},
+		"records.none":            {"Chưa có hồ sơ nào.", "No records yet."},
+		"records.new":             {"Lập hồ sơ mới", "Open a record"},
+		"records.create":          {"Lập hồ sơ", "Open"},
+		"records.documents":       {"Văn bản trong hồ sơ", "Documents in the record"},
+		"records.empty":           {"Hồ sơ chưa có văn bản.", "The record holds no documents yet."},
+		"records.add_document":    {"Đưa văn bản vào hồ sơ", "File a document"},
+		"records.file":            {"Đưa vào hồ sơ", "File"},
+		"records.close":           {"Đóng hồ sơ", "Close the record"},
+		"records.export":          {"Xuất hồ sơ lưu trữ (ZIP: PDF, XML, báo cáo kiểm tra chữ ký)", "Export for the archive (ZIP: PDF, XML, signature reports)"},
+		"flash.record_created":    {"Đã lập hồ sơ.", "Record opened."},
+		"flash.record_filed":      {"Đã đưa văn bản vào hồ sơ.", "Document filed."},
+		"flash.record_closed":     {"Đã đóng hồ sơ.", "Record closed."},
+	})
+}
