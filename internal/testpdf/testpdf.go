@@ -41,11 +41,10 @@ func Ghostscript(t testing.TB, dir string, pages ...string) string {
 	return out
 }
 
-// Padded writes in plus an incremental update that adds an image-sized
-// stream of random bytes (an unreferenced object, as a scanner's output
-// would hold an image) so that the file is about size bytes, and returns
-// the new file's path.
-func Padded(t testing.TB, in string, size int) string {
+// Update writes in plus an incremental update made by edit to out: how
+// tests change a signed file after signing, as an editor or an attacker
+// would.
+func Update(t testing.TB, in, out string, edit func(*pdf.Document, *pdf.Update)) {
 	t.Helper()
 	f, err := os.Open(in)
 	if err != nil {
@@ -57,16 +56,8 @@ func Padded(t testing.TB, in string, size int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := size - int(st.Size())
-	if n < 0 {
-		n = 0
-	}
-	data := make([]byte, n)
-	_, _ = rand.Read(data)
 	u := doc.NewUpdate()
-	u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Image"), "Width": pdf.Int(1), "Height": pdf.Int(n / 3),
-		"ColorSpace": pdf.Name("DeviceRGB"), "BitsPerComponent": pdf.Int(8)}, Data: data})
-	out := strings.TrimSuffix(in, ".pdf") + "-padded.pdf"
+	edit(doc, u)
 	w, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
@@ -75,5 +66,25 @@ func Padded(t testing.TB, in string, size int) string {
 	if _, err := u.WriteDocument(w); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Padded writes in plus an incremental update that adds an image-sized
+// stream of random bytes (an unreferenced object, as a scanner's output
+// would hold an image) so that the file is about size bytes, and returns
+// the new file's path.
+func Padded(t testing.TB, in string, size int) string {
+	t.Helper()
+	st, err := os.Stat(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := max(size-int(st.Size()), 0)
+	data := make([]byte, n)
+	_, _ = rand.Read(data)
+	out := strings.TrimSuffix(in, ".pdf") + "-padded.pdf"
+	Update(t, in, out, func(_ *pdf.Document, u *pdf.Update) {
+		u.Add(&pdf.Stream{Dict: pdf.Dict{"Type": pdf.Name("XObject"), "Subtype": pdf.Name("Image"), "Width": pdf.Int(1), "Height": pdf.Int(n / 3),
+			"ColorSpace": pdf.Name("DeviceRGB"), "BitsPerComponent": pdf.Int(8)}, Data: data})
+	})
 	return out
 }

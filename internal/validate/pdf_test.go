@@ -13,6 +13,7 @@ import (
 
 	"github.com/kyso-vn/kyso/internal/i18n"
 	"github.com/kyso-vn/kyso/internal/pdf"
+	"github.com/kyso-vn/kyso/internal/testpdf"
 	"github.com/kyso-vn/kyso/internal/validate"
 	"github.com/kyso-vn/kyso/internal/validate/revocation"
 )
@@ -123,7 +124,7 @@ func TestChangedAfterSigning(t *testing.T) {
 	signed := nss.sign(t, ghostscriptPDF(t, t.TempDir()), "alice", false)
 
 	changed := filepath.Join(filepath.Dir(signed), "changed.pdf")
-	appendUpdate(t, signed, changed, func(d *pdf.Document, u *pdf.Update) {
+	testpdf.Update(t, signed, changed, func(d *pdf.Document, u *pdf.Update) {
 		p, _ := d.Page(1)
 		pd, _ := d.DerefDict(p.Ref)
 		pd = pd.Clone()
@@ -183,30 +184,5 @@ func TestUnreadableAndUnsigned(t *testing.T) {
 	rep, err := v.PDF(ctx, bad)
 	if err == nil && (rep.Signatures[0].Indication != validate.TotalFailed || rep.Signatures[0].SubIndication != validate.HashFailure) {
 		t.Fatalf("flipped byte:\n%s", describe(rep))
-	}
-}
-
-// appendUpdate writes path plus an incremental update made by edit to out.
-func appendUpdate(t *testing.T, path, out string, edit func(*pdf.Document, *pdf.Update)) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	doc, err := pdf.Open(f, st.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := doc.NewUpdate()
-	edit(doc, u)
-	w, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	if _, err := u.WriteDocument(w); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/kyso-vn/kyso/internal/keys"
 	"github.com/kyso-vn/kyso/internal/pades"
 	"github.com/kyso-vn/kyso/internal/pdf"
+	"github.com/kyso-vn/kyso/internal/testpdf"
 	"github.com/kyso-vn/kyso/internal/testpki"
 	"github.com/kyso-vn/kyso/internal/tsa"
 	"github.com/kyso-vn/kyso/internal/validate/changes"
@@ -71,25 +72,6 @@ func (e *env) sign(t *testing.T, in, out string, id *keys.Identity, o pades.Opti
 	}
 	defer f.Close()
 	if err := pades.Sign(context.Background(), f, out, id, o); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// update appends an incremental update made by edit to the file at path.
-func update(t *testing.T, path, out string, edit func(*pdf.Document, *pdf.Update)) {
-	t.Helper()
-	f, _ := os.Open(path)
-	defer f.Close()
-	st, _ := f.Stat()
-	doc, err := pdf.Open(f, st.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := doc.NewUpdate()
-	edit(doc, u)
-	w, _ := os.Create(out)
-	defer w.Close()
-	if _, err := u.WriteDocument(w); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -177,7 +159,7 @@ func TestForbiddenChanges(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(e.dir, strings.ReplaceAll(tc.name, " ", "-")+".pdf")
-			update(t, signed, out, tc.edit)
+			testpdf.Update(t, signed, out, tc.edit)
 			rep := compare(t, out, end, tc.docMDP)
 			if rep.Permitted() != tc.ok {
 				t.Fatalf("permitted = %v, want %v: %+v", rep.Permitted(), tc.ok, rep.Changes)
