@@ -53,7 +53,7 @@ func BenchmarkSearch1M(b *testing.B) {
 					b.Fatal(err)
 				}
 				if (i+batch)%200_000 == 0 {
-					b.Logf("%s: %d documents, %.0f/s", d, i+batch, float64(i+batch)/time.Since(start).Seconds())
+					fmt.Fprintf(os.Stderr, "%s: %d documents, %.0f/s\n", d, i+batch, float64(i+batch)/time.Since(start).Seconds())
 				}
 			}
 			load := time.Since(start)
@@ -122,10 +122,12 @@ func measure(b *testing.B, d store.Dialect, db *store.DB, queries []benchQuery, 
 		kinds = append(kinds, k)
 	}
 	slices.Sort(kinds)
-	b.Logf("%s, %s: p50=%.2fms p99=%.2fms max=%.2fms", d, label, ms(percentile(all, 50)), ms(percentile(all, 99)), ms(slices.Max(all)))
+	// To stderr: the testing package keeps only ten lines of a
+	// benchmark's log.
+	fmt.Fprintf(os.Stderr, "%s, %s: p50=%.2fms p99=%.2fms max=%.2fms\n", d, label, ms(percentile(all, 50)), ms(percentile(all, 99)), ms(slices.Max(all)))
 	for _, k := range kinds {
 		ds := byKind[k]
-		b.Logf("  %-15s n=%4d p50=%6.2fms p99=%6.2fms max=%6.2fms hits/query=%.1f",
+		fmt.Fprintf(os.Stderr, "  %-15s n=%4d p50=%7.2fms p99=%7.2fms max=%7.2fms hits/query=%.1f\n",
 			k, len(ds), ms(percentile(ds, 50)), ms(percentile(ds, 99)), ms(slices.Max(ds)), float64(hits[k])/float64(len(ds)))
 	}
 	return all
