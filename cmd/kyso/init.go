@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kyso-vn/kyso/internal/app"
+	"github.com/kyso-vn/kyso/internal/demo"
 	"github.com/kyso-vn/kyso/internal/keys"
 )
 
@@ -25,6 +27,7 @@ database named by KYSO_DATABASE_URL. It refuses, changing nothing, when one is a
 	}
 	cfg := dataFlags(cmd)
 	cmd.Flags().BoolVar(&opts.Demo, "demo", false, "add a demo province: agencies, departments, users of every role")
+	cmd.Flags().StringVar(&opts.DemoProvince, "demo-province", "", "which demo province --demo creates: "+strings.Join(demo.Names(), ", "))
 	cmd.Flags().StringVar(&opts.AgencyName, "agency-name", "", "the root agency's official name (without --demo)")
 	cmd.Flags().StringVar(&opts.AgencyCode, "agency-code", "", "the root agency's identifier code, e.g. 000.00.00.H56")
 	cmd.Flags().StringVar(&opts.AgencyShortName, "agency-short-name", "", "the root agency's abbreviation in document symbols, e.g. UBND")

@@ -8,18 +8,20 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kyso-vn/kyso/internal/app"
+	"github.com/kyso-vn/kyso/internal/demo"
 	"github.com/kyso-vn/kyso/internal/web"
 )
 
 func newServeCmd() *cobra.Command {
-	var demo bool
-	var logFormat string
+	var demoFlag bool
+	var logFormat, demoProvince string
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr HOST:PORT]",
 		Short: "Serve the web interface, the JSON API, OCSP, CRLs and time-stamps",
@@ -29,8 +31,11 @@ data directory is first initialised with the demo province, so one command is en
 	}
 	cfg := dataFlags(cmd)
 	cmd.Flags().StringVar(&cfg.Addr, "addr", app.DefaultAddr, "address to listen on, HOST:PORT")
-	cmd.Flags().BoolVar(&demo, "demo", false, "initialise a demo province first when the data directory holds no installation")
+	cmd.Flags().BoolVar(&demoFlag, "demo", false, "initialise a demo province first when the data directory holds no installation")
 	cmd.Flags().StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	cmd.Flags().StringVar(&cfg.AxisURL, "axis", "", "exchange axis to send documents to and pull them from, https://HOST:PORT (KYSO_AXIS_URL)")
+	cmd.Flags().StringVar(&cfg.AxisCAFile, "axis-ca", "", "PEM file of the CA the axis's TLS certificate chains to (KYSO_AXIS_CA)")
+	cmd.Flags().StringVar(&demoProvince, "demo-province", "", "which demo province --demo creates: "+strings.Join(demo.Names(), ", "))
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cfg.FromEnv()
 		log, err := newLogger(cmd.ErrOrStderr(), logFormat)
@@ -42,13 +47,13 @@ data directory is first initialised with the demo province, so one command is en
 		}
 		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		if demo {
+		if demoFlag {
 			ok, err := app.Initialized(ctx, *cfg)
 			if err != nil {
 				return err
 			}
 			if !ok {
-				if err := runInit(cmd, *cfg, app.InitOptions{Demo: true}); err != nil {
+				if err := runInit(cmd, *cfg, app.InitOptions{Demo: true, DemoProvince: demoProvince}); err != nil {
 					return err
 				}
 			}
@@ -81,6 +86,11 @@ func serve(ctx context.Context, a *app.App) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go a.RunBackground(ctx)
+	go func() {
+		if err := a.RunExchange(ctx); err != nil {
+			a.Log.Error("exchange stopped", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("kyso is serving", "url", "http://"+ln.Addr().String(), "data", a.Config.DataDir, "database", a.DB.Dialect().String())

@@ -38,6 +38,7 @@ type App struct {
 
 	validationMu sync.Mutex
 	validation   *validation
+	exchange     *exchange
 }
 
 func validateDatabaseURL(u string) error {

@@ -24,6 +24,13 @@ type Config struct {
 	// PublicURL is the address users and certificates use to reach kyso
 	// (KYSO_PUBLIC_URL); it decides whether cookies are marked Secure.
 	PublicURL string
+	// AxisURL is the exchange axis this deployment sends documents to and
+	// pulls them from (KYSO_AXIS_URL, https://…); empty: no axis, documents
+	// go only to agencies of this deployment.
+	AxisURL string
+	// AxisCAFile holds the CA certificates the axis's TLS certificate
+	// chains to (KYSO_AXIS_CA); empty: the system's roots.
+	AxisCAFile string
 	// DevFastPasswords hashes passwords cheaply; for tests only.
 	DevFastPasswords bool
 }
@@ -41,6 +48,12 @@ func (c *Config) FromEnv() {
 	}
 	if v := os.Getenv("KYSO_PUBLIC_URL"); v != "" {
 		c.PublicURL = v
+	}
+	if v := os.Getenv("KYSO_AXIS_URL"); v != "" {
+		c.AxisURL = v
+	}
+	if v := os.Getenv("KYSO_AXIS_CA"); v != "" {
+		c.AxisCAFile = v
 	}
 }
 
@@ -72,5 +85,13 @@ func (c *Config) Validate() error {
 		return errors.New("KYSO_PUBLIC_URL must start with http:// or https://")
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.AxisURL != "" && !strings.HasPrefix(c.AxisURL, "https://") {
+		return errors.New("KYSO_AXIS_URL must start with https:// (the axis authenticates agencies by TLS client certificate)")
+	}
+	if c.AxisCAFile != "" {
+		if _, err := c.axisRoots(); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -11,10 +11,21 @@ import (
 // InitDocs builds the documents service from the App's parts; Open calls
 // it once the CA is open, and tests that assemble an App call it too.
 func (a *App) InitDocs() {
-	a.Docs = docs.New(docs.Options{
+	validatePDF := func(ctx context.Context, data []byte) (*validate.Report, error) {
+		return a.Validator(i18n.VI).PDF(ctx, data)
+	}
+	a.exchange = a.newExchange()
+	o := docs.Options{
 		DB: a.DB, Blobs: a.Blobs, Org: a.Org, PKI: a.PKI, Log: a.Log,
-		Validate: func(ctx context.Context, data []byte) (*validate.Report, error) {
-			return a.Validator(i18n.VI).PDF(ctx, data)
-		},
-	})
+		Validate: validatePDF,
+		Report:   a.exchange.bridge.Report,
+	}
+	if a.Config.axisConfigured() {
+		// Without an axis, documents for agencies elsewhere are refused
+		// at issue, before a number is taken.
+		o.Send = a.exchange.bridge.Send
+	}
+	a.Docs = docs.New(o)
+	a.exchange.bridge.Docs = a.Docs
+	a.exchange.bridge.Validate = validatePDF
 }

@@ -20,6 +20,8 @@ import (
 type InitOptions struct {
 	// Demo adds the demo province with users of every role.
 	Demo bool
+	// DemoProvince chooses the demo data set (demo.Names; "" the default).
+	DemoProvince string
 	// Root agency of a non-demo installation; defaults fit a placeholder
 	// that the administrator renames in the web interface.
 	AgencyName, AgencyCode, AgencyShortName string
@@ -128,7 +130,7 @@ func initDatabase(ctx context.Context, cfg Config, tmpDir string, pass []byte, o
 		sys := org.SystemActor("kyso init")
 		var err error
 		if opts.Demo {
-			creds, err = demoProvince(ctx, orgs, sys)
+			creds, err = demoProvince(ctx, orgs, sys, opts.DemoProvince)
 		} else {
 			creds, err = bootstrap(ctx, orgs, sys, opts)
 		}
@@ -137,7 +139,9 @@ func initDatabase(ctx context.Context, cfg Config, tmpDir string, pass []byte, o
 		}
 		province := opts.Province
 		if opts.Demo && province == "" {
-			province = demo.Province
+			if province, err = demo.ProvinceName(opts.DemoProvince); err != nil {
+				return err
+			}
 		}
 		root, err := rootAgency(ctx, orgs, sys)
 		if err != nil {
@@ -208,8 +212,8 @@ func bootstrap(ctx context.Context, orgs *org.Service, sys *org.Actor, opts Init
 	return []Credential{{Username: u.Username, Password: pw, FullName: u.FullName, Title: u.Title, Agency: root.Name, Roles: u.Roles}}, nil
 }
 
-func demoProvince(ctx context.Context, orgs *org.Service, sys *org.Actor) ([]Credential, error) {
-	users, err := demo.Populate(ctx, orgs, sys)
+func demoProvince(ctx context.Context, orgs *org.Service, sys *org.Actor, key string) ([]Credential, error) {
+	users, err := demo.PopulateProvince(ctx, orgs, sys, key)
 	if err != nil {
 		return nil, fmt.Errorf("demo province: %w", err)
 	}

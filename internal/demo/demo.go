@@ -16,8 +16,46 @@ import (
 	"github.com/kyso-vn/kyso/internal/password"
 )
 
-// Province is the demo province's name, used in CA subjects.
+// Province is the default demo province's name, used in CA subjects.
 const Province = "Quảng Ngãi"
+
+// A province is one demo data set: its agencies and their users.
+type province struct {
+	name     string
+	agencies []agencySpec
+	users    []userSpec
+}
+
+// provinces are the demo data sets by the name --demo-province takes. Kon
+// Tum is smaller; it exists so that two demo deployments (each with its own
+// agencies and identifier codes) can exchange documents through an axis.
+var provinces = map[string]province{
+	"quang-ngai": {name: Province, agencies: agencies, users: users},
+	"kon-tum":    {name: "Kon Tum", agencies: konTumAgencies, users: konTumUsers},
+}
+
+// Names lists the demo provinces, default first.
+func Names() []string { return []string{"quang-ngai", "kon-tum"} }
+
+// ProvinceName is the province a demo data set is for ("" is the default).
+func ProvinceName(key string) (string, error) {
+	p, err := lookup(key)
+	if err != nil {
+		return "", err
+	}
+	return p.name, nil
+}
+
+func lookup(key string) (province, error) {
+	if key == "" {
+		key = "quang-ngai"
+	}
+	p, ok := provinces[key]
+	if !ok {
+		return province{}, fmt.Errorf("no demo province %q: choose one of %v", key, Names())
+	}
+	return p, nil
+}
 
 // User is a demo login.
 type User struct {
@@ -53,6 +91,31 @@ var agencies = []agencySpec{
 		departments: [][2]string{{"Văn phòng HĐND và UBND huyện", "VP"}}},
 	{key: "laha", parent: "tunghia", code: "000.01.71.H56", name: "Ủy ban nhân dân thị trấn La Hà", shortName: "UBND", kind: org.KindCommune},
 	{key: "nghiaky", parent: "tunghia", code: "000.02.71.H56", name: "Ủy ban nhân dân xã Nghĩa Kỳ", shortName: "UBND", kind: org.KindCommune},
+}
+
+// The Kon Tum codes follow the scheme with an invented province suffix.
+var konTumAgencies = []agencySpec{
+	{key: "ubnd", code: "000.00.00.H36", name: "Ủy ban nhân dân tỉnh Kon Tum", shortName: "UBND", kind: org.KindProvince,
+		address: "61 Trần Phú, phường Quyết Thắng, thành phố Kon Tum", email: "ubnd@kontum.gov.vn"},
+	{key: "vp", parent: "ubnd", code: "000.00.01.H36", name: "Văn phòng Ủy ban nhân dân tỉnh", shortName: "VP", kind: org.KindOffice,
+		departments: [][2]string{{"Phòng Hành chính - Tổ chức", "HCTC"}}},
+	{key: "stttt", parent: "ubnd", code: "000.00.31.H36", name: "Sở Thông tin và Truyền thông", shortName: "STTTT", kind: org.KindDepartment,
+		email: "stttt@kontum.gov.vn", departments: [][2]string{{"Văn phòng Sở", "VP"}, {"Phòng Công nghệ thông tin", "CNTT"}}},
+	{key: "snv", parent: "ubnd", code: "000.00.09.H36", name: "Sở Nội vụ", shortName: "SNV", kind: org.KindDepartment,
+		departments: [][2]string{{"Văn phòng Sở", "VP"}, {"Phòng Văn thư - Lưu trữ", "VTLT"}}},
+}
+
+var konTumUsers = []userSpec{
+	{"ubnd", "", "admin", "Y Ngọc", "Quản trị hệ thống", []org.Role{org.RoleAdmin}},
+	{"ubnd", "", "chutich", "A Pớt", "Chủ tịch Ủy ban nhân dân tỉnh", []org.Role{org.RoleLeader}},
+	{"vp", "", "chanhvp", "Nguyễn Đức Tuy", "Chánh Văn phòng", []org.Role{org.RoleLeader}},
+	{"vp", "HCTC", "vanthu.vp", "Y Thị Hoa", "Văn thư", []org.Role{org.RoleClerk}},
+	{"stttt", "", "giamdoc.stttt", "Trần Văn Thuận", "Giám đốc", []org.Role{org.RoleLeader}},
+	{"stttt", "VP", "vanthu.stttt", "Lê Thị Hằng", "Văn thư", []org.Role{org.RoleClerk}},
+	{"stttt", "CNTT", "chuyenvien.stttt", "A Sang", "Chuyên viên", []org.Role{org.RoleSpecialist}},
+	{"snv", "", "giamdoc.snv", "Võ Thị Bích Vân", "Giám đốc", []org.Role{org.RoleLeader}},
+	{"snv", "VP", "vanthu.snv", "Đinh Thị Lan", "Văn thư", []org.Role{org.RoleClerk}},
+	{"snv", "VTLT", "chuyenvien.snv", "Rơ Chăm Ly", "Chuyên viên", []org.Role{org.RoleSpecialist}},
 }
 
 type userSpec struct {
@@ -97,9 +160,19 @@ var users = []userSpec{
 // one password generated for this installation: easy to use, never a
 // well-known default.
 func Populate(ctx context.Context, orgs *org.Service, sys *org.Actor) ([]User, error) {
+	return PopulateProvince(ctx, orgs, sys, "")
+}
+
+// PopulateProvince creates the demo province named by key (see Names; ""
+// is the default).
+func PopulateProvince(ctx context.Context, orgs *org.Service, sys *org.Actor, key string) ([]User, error) {
+	p, err := lookup(key)
+	if err != nil {
+		return nil, err
+	}
 	ids := map[string]*org.Agency{}
 	depts := map[string]string{} // agency key + "/" + short name → department ID
-	for _, a := range agencies {
+	for _, a := range p.agencies {
 		in := org.AgencyInput{Code: a.code, Name: a.name, ShortName: a.shortName, Kind: a.kind, Address: a.address, Email: a.email, Phone: a.phone}
 		if a.parent != "" {
 			in.ParentID = ids[a.parent].ID
@@ -118,8 +191,8 @@ func Populate(ctx context.Context, orgs *org.Service, sys *org.Actor) ([]User, e
 		}
 	}
 	pw := password.Generate()
-	out := make([]User, 0, len(users))
-	for _, u := range users {
+	out := make([]User, 0, len(p.users))
+	for _, u := range p.users {
 		in := org.UserInput{AgencyID: ids[u.agency].ID, Username: u.username, FullName: u.fullName, Title: u.title, Roles: u.roles, Password: pw}
 		if u.dept != "" {
 			in.DepartmentID = depts[u.agency+"/"+u.dept]

@@ -567,7 +567,7 @@ func (s *Service) numberAndSeal(ctx context.Context, d *Document) ([]byte, error
 	}
 	boxes := []pades.TextBox{
 		{Page: 1, Rect: DefaultLayout.Number, Lines: []string{register.NumberLine(d.Symbol)}},
-		{Page: 1, Rect: DefaultLayout.Date, Lines: []string{register.DateLine(s.place(ctx, ag), d.IssuedAt)}},
+		{Page: 1, Rect: DefaultLayout.Date, Lines: []string{register.DateLine(s.Place(ctx, ag), d.IssuedAt)}},
 	}
 	return s.signPDF(ctx, data, idn, pades.Options{
 		Reason:     "Phát hành văn bản " + d.Symbol,
@@ -575,9 +575,9 @@ func (s *Service) numberAndSeal(ctx context.Context, d *Document) ([]byte, error
 	}, boxes)
 }
 
-// place is the place name of the date line: the province of the agency
+// Place is the place name of the date line: the province of the agency
 // tree's root ("UBND tỉnh Quảng Ngãi" → "Quảng Ngãi").
-func (s *Service) place(ctx context.Context, ag *org.Agency) string {
+func (s *Service) Place(ctx context.Context, ag *org.Agency) string {
 	root := ag
 	for root.ParentID != "" {
 		p, err := s.o.Org.GetAgency(ctx, org.SystemActor("docs"), root.ParentID)

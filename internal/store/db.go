@@ -197,7 +197,12 @@ func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *s
 type Tx struct {
 	tx      *sql.Tx
 	dialect Dialect
+	after   []func()
 }
+
+// AfterCommit runs f once the transaction has committed, and never if it
+// rolls back: for waking a worker about rows it could not see before.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 
 // Dialect reports the engine.
 func (tx *Tx) Dialect() Dialect { return tx.dialect }
@@ -242,11 +247,15 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = stx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{tx: stx, dialect: db.dialect}); err != nil {
+	tx := &Tx{tx: stx, dialect: db.dialect}
+	if err = fn(tx); err != nil {
 		return err
 	}
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	for _, f := range tx.after {
+		f()
 	}
 	return nil
 }

@@ -50,6 +50,16 @@ type RejectionHandler interface {
 	HandleRejection(ctx context.Context, tx *store.Tx, r *Rejection) error
 }
 
+// Preparer is an optional capability of a Handler: PrepareDocument runs
+// for each document package that parsed, before the transaction and
+// Concurrency at a time, for slow work that needs no database lock, such as
+// validating the signatures of the attachments (which may fetch OCSP
+// answers). It keeps what it finds for HandleDocument, which must still
+// cope with finding nothing (a retry after a restart).
+type Preparer interface {
+	PrepareDocument(ctx context.Context, receiverCode string, env *edxml.Envelope, chain []*x509.Certificate)
+}
+
 // Rejection describes a package the inbox refused.
 type Rejection struct {
 	InboxID      string
@@ -212,7 +222,7 @@ func (p *Processor) RunOnce(ctx context.Context) (int, error) {
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
-	items := p.prepare(rows)
+	items := p.prepare(ctx, rows)
 	n, err := p.settle(ctx, items)
 	if err == nil || ctx.Err() != nil {
 		return n, err
@@ -276,7 +286,7 @@ type item struct {
 }
 
 // prepare parses the rows, Concurrency at a time.
-func (p *Processor) prepare(rows []*row) []*item {
+func (p *Processor) prepare(ctx context.Context, rows []*row) []*item {
 	items := make([]*item, len(rows))
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -287,6 +297,9 @@ func (p *Processor) prepare(rows []*row) []*item {
 			for i := range next {
 				pk, perr := p.parse(rows[i])
 				items[i] = &item{row: rows[i], pk: pk, perr: perr}
+				if pr, ok := p.cfg.Handler.(Preparer); ok && perr == nil && pk.env != nil {
+					pr.PrepareDocument(ctx, rows[i].receiver, pk.env, pk.chain)
+				}
 			}
 		}()
 	}
