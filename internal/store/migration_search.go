@@ -12,10 +12,11 @@ func init() {
 var searchMigration = dialectMigration{
 	version: 6,
 	sqlite: []string{
-		// id is the FTS rowid and the sort key: the document date in whole
-		// seconds times 2^20, plus a sequence number among documents of the
-		// same second. Reading the FTS index in rowid order is reading it
-		// newest first, and a date range is a rowid range.
+		// id is the rowid of both FTS5 tables and the sort key: minus the
+		// document date in whole seconds times 2^20, minus a sequence
+		// number among documents of the same second. Reading an FTS index
+		// in rowid order is reading it newest first, and a date range is a
+		// rowid range (see package search).
 		`CREATE TABLE doc_search (
 			id         INTEGER PRIMARY KEY,
 			doc_id     TEXT NOT NULL UNIQUE,
@@ -26,18 +27,28 @@ var searchMigration = dialectMigration{
 			doc_date   BIGINT NOT NULL
 		)`,
 		`CREATE INDEX doc_search_agency ON doc_search (agency_id)`,
-		// No stored content (the text is folded and only the index is
-		// kept); contentless_delete lets an entry be deleted by rowid alone.
-		// meta: the folded number, symbol, type name, subject, issuer,
-		// signer; body: the folded PDF text; tags: filter values as tokens
-		// (see package search). remove_diacritics 0 because the text is
-		// folded in Go already (SQLite's folding leaves đ alone). Prefix
-		// indexes for 2 and 3 characters, because without them FTS5 merges
-		// the doclists of every token with the prefix before returning a
-		// row (tens of milliseconds per query for "th*" at a million
-		// documents); longer prefixes are expanded from doc_search_terms.
-		`CREATE VIRTUAL TABLE doc_search_fts USING fts5(
-			meta, body, tags,
+		// Two full-text indexes, so that neither search needs a column
+		// filter (which makes FTS5 read the positions of every candidate):
+		// doc_search_meta holds the folded metadata (number, symbol, type
+		// name, subject, issuer, signer), doc_search_text the metadata and
+		// the folded PDF text; both end with the filter values as tag
+		// tokens. No stored content (only the index is kept);
+		// contentless_delete lets an entry be deleted by rowid alone.
+		// remove_diacritics 0 because the text is folded in Go already
+		// (SQLite's folding leaves đ alone). Prefix indexes for 2 and 3
+		// characters, because without them FTS5 merges the doclists of every
+		// token with the prefix before returning a row (tens of milliseconds
+		// per query for "th*" at a million documents); longer prefixes are
+		// expanded from doc_search_terms.
+		`CREATE VIRTUAL TABLE doc_search_meta USING fts5(
+			meta,
+			content = '',
+			contentless_delete = 1,
+			tokenize = 'unicode61 remove_diacritics 0',
+			prefix = '2 3'
+		)`,
+		`CREATE VIRTUAL TABLE doc_search_text USING fts5(
+			text,
 			content = '',
 			contentless_delete = 1,
 			tokenize = 'unicode61 remove_diacritics 0',
@@ -52,7 +63,8 @@ var searchMigration = dialectMigration{
 	},
 	sqliteDown: []string{
 		`DROP TABLE doc_search_terms`,
-		`DROP TABLE doc_search_fts`,
+		`DROP TABLE doc_search_text`,
+		`DROP TABLE doc_search_meta`,
 		`DROP TABLE doc_search`,
 	},
 	postgres: []string{

@@ -16,12 +16,14 @@ const maxTokenBytes = 64
 
 // isTokenRune reports whether r belongs to a token: letters, digits and
 // private-use characters, which is what SQLite's unicode61 tokenizer keeps
-// by default ("L* N* Co"). Everything else separates tokens.
+// by default ("L* N* Co"). Everything else separates tokens, and so does
+// U+E000, which starts the filter tags in the SQLite index (sqlite.go), so
+// that no word can ever be a tag.
 func isTokenRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
 	}
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
+	return r != 0xe000 && (unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r))
 }
 
 // appendTokens folds s and appends its tokens to dst.
