@@ -424,6 +424,27 @@ func TestExchangeBetweenDeployments(t *testing.T) {
 		}
 	}
 
+	// A recall reaches the recipient on A at once and the one on B
+	// through the axis; B's agreement (status 15) comes back.
+	rid, _ := issue("Văn bản sẽ bị thu hồi", qnSNV, ktSNV)
+	var recalled struct{ Documents []e2eDoc }
+	eventually(t, "the second document at Kon Tum's home affairs", 30*time.Second, func() bool { return len(clerkBN.incoming()) == 2 })
+	b, _ := json.Marshal(map[string]string{"reason": ""})
+	clerkA.do("POST", "/api/v1/documents/"+rid+"/recall", bytes.NewReader(b), "application/json", 400, nil)
+	clerkA.step(rid, "recall", map[string]string{"reason": "Ban hành nhầm nơi nhận"})
+	clerkAN.do("GET", "/api/v1/documents?direction=in&status=withdrawn", nil, "", 200, &recalled)
+	if len(recalled.Documents) != 1 {
+		t.Fatalf("the recipient on A: %+v", recalled.Documents)
+	}
+	eventually(t, "the recall at Kon Tum", 30*time.Second, func() bool {
+		clerkBN.do("GET", "/api/v1/documents?direction=in&status=withdrawn", nil, "", 200, &recalled)
+		return len(recalled.Documents) == 1
+	})
+	eventually(t, "the recall agreed, back at the sender", 30*time.Second, func() bool {
+		r := clerkA.recipients(rid)
+		return r[ktSNV] == "withdrawn" && r[qnSNV] == "withdrawn"
+	})
+
 	// 2. Documents keep being issued while the axis and the receiving
 	// deployment are killed and restarted: each arrives exactly once.
 	const n = 9

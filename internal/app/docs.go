@@ -24,6 +24,7 @@ func (a *App) InitDocs() {
 		// Without an axis, documents for agencies elsewhere are refused
 		// at issue, before a number is taken.
 		o.Send = a.exchange.bridge.Send
+		o.Recall = a.exchange.bridge.Recall
 	}
 	a.Docs = docs.New(o)
 	a.exchange.bridge.Docs = a.Docs

@@ -362,7 +362,7 @@ func (s *Service) recipientStatus(ctx context.Context, tx *store.Tx, docID, agen
 // RecipientStatus records a status message from a recipient elsewhere (the
 // exchange calls it with the recipient's identifier code).
 func (s *Service) RecipientStatus(ctx context.Context, tx *store.Tx, docID, organCode, status string) error {
-	if !slices.Contains([]string{"sent", "received", "rejected", "registered", "assigned", "processing", "completed", "withdrawn", "updated"}, status) {
+	if !slices.Contains([]string{"sent", "received", "rejected", "registered", "assigned", "processing", "completed", "withdrawn", "recall_refused", "updated"}, status) {
 		return fmt.Errorf("docs: unknown recipient status %q", status)
 	}
 	return s.recipientStatus(ctx, tx, docID, "", organCode, status)

@@ -45,6 +45,9 @@ type Options struct {
 	// document that came from outside this deployment, inside the
 	// transaction of the step it reports (registered, assigned, completed).
 	Report func(ctx context.Context, tx *store.Tx, d *Document, status string) error
+	// Recall sends the recall of an issued document to its recipients
+	// outside this deployment, inside the recalling transaction.
+	Recall func(ctx context.Context, tx *store.Tx, d *Document, reason string, to []Recipient) error
 	// Convert turns a DOCX (or ODT) into PDF; nil uses LibreOffice when
 	// it is installed.
 	Convert func(ctx context.Context, name string, data []byte) ([]byte, error)

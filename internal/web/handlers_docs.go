@@ -119,7 +119,7 @@ const docPageSize = 20
 
 // allStatuses lists the statuses in workflow order, outgoing then incoming.
 var allStatuses = []docs.Status{docs.StatusDraft, docs.StatusInReview, docs.StatusReturned, docs.StatusApproved, docs.StatusSigned,
-	docs.StatusIssuing, docs.StatusIssued, docs.StatusReceived, docs.StatusRegistered, docs.StatusAssigned, docs.StatusCompleted, docs.StatusRejected}
+	docs.StatusIssuing, docs.StatusIssued, docs.StatusReceived, docs.StatusRegistered, docs.StatusAssigned, docs.StatusCompleted, docs.StatusRejected, docs.StatusWithdrawn}
 
 // docQuery is a list's filters as read from the URL.
 type docQuery struct {
@@ -244,6 +244,7 @@ func (s *Server) documentsPage(w http.ResponseWriter, r *http.Request) error {
 type docCan struct {
 	Submit, Revise, Review, Sign, Issue, IssueRefused bool
 	Register, Assign, Forward, Complete, Reply        bool
+	Recall                                            bool
 }
 
 func (c docCan) needsUsers() bool { return c.Submit || c.Assign || c.Forward }
@@ -264,6 +265,7 @@ func docCanFor(a *org.Actor, d *docs.Details) docCan {
 			c.Issue = d.Confidentiality == "normal"
 			c.IssueRefused = !c.Issue
 		}
+		c.Recall = d.Status == docs.StatusIssued && a.Has(org.RoleClerk) && own
 	case docs.Incoming:
 		leader := a.Has(org.RoleLeader) && own
 		open, main := false, false
@@ -358,6 +360,7 @@ var docSteps = map[string]struct {
 	"comment":     {"doc_commented", func() docStep { return &commentStep{} }},
 	"forward":     {"doc_forwarded", func() docStep { return &forwardStep{} }},
 	"complete":    {"doc_completed", func() docStep { return &completeStep{} }},
+	"recall":      {"doc_recalled", func() docStep { return &recallStep{} }},
 }
 
 type submitStep struct {
@@ -479,6 +482,19 @@ func (st *forwardStep) run(ctx context.Context, s *Server, a *org.Actor, id stri
 		return err
 	}
 	return s.app.Docs.Forward(ctx, a, id, st.ToUserID, st.Note, dl)
+}
+
+type recallStep struct {
+	Reason string `json:"reason"`
+}
+
+func (st *recallStep) form(r *http.Request) error {
+	st.Reason = r.PostFormValue("reason")
+	return nil
+}
+
+func (st *recallStep) run(ctx context.Context, s *Server, a *org.Actor, id string) error {
+	return s.app.Docs.Recall(ctx, a, id, st.Reason)
 }
 
 type completeStep struct {

@@ -173,6 +173,7 @@ func (s *Server) routes() {
 	s.handle("POST /api/v1/documents/{id}/comment", loggedIn, s.apiDocumentStep("comment"))
 	s.handle("POST /api/v1/documents/{id}/forward", loggedIn, s.apiDocumentStep("forward"))
 	s.handle("POST /api/v1/documents/{id}/complete", loggedIn, s.apiDocumentStep("complete"))
+	s.handle("POST /api/v1/documents/{id}/recall", loggedIn, s.apiDocumentStep("recall"))
 	s.handle("POST /api/v1/incoming", loggedIn, s.apiReceiveDocument)
 	s.handle("GET /api/v1/tasks", loggedIn, s.apiTasks)
 	s.handle("GET /api/v1/notifications", loggedIn, s.apiNotifications)

@@ -320,6 +320,19 @@ func TestEndToEnd(t *testing.T) {
 
 			waitFor(t, "every document and status", 60*time.Second, received)
 			t.Logf("all delivered after %v", time.Since(start).Round(time.Millisecond))
+			// The handlers run inside the inbox's transaction, before its
+			// commit and the acknowledgement to the axis: let those land.
+			waitFor(t, "the last commits and acknowledgements", 30*time.Second, func() (bool, string) {
+				var open int
+				for _, dep := range []*deployment{depA, depB} {
+					var k int
+					_ = dep.db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM exchange_inbox WHERE status = 'pending'`).Scan(&k)
+					open += k
+				}
+				var unacked int
+				_ = ax.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM axis_packages WHERE acked_at = 0`).Scan(&unacked)
+				return open == 0 && unacked == 0, fmt.Sprintf("%d pending in the inboxes, %d unacknowledged at the axis", open, unacked)
+			})
 
 			// Exactly once: one handler call per (receiver, message), one
 			// committed row each, one status back per delivery.

@@ -289,6 +289,15 @@ func (s *Server) verify(body []byte, kind Kind, client string, to []string) (*pk
 		if err == nil {
 			p.messageID, p.from = st.MessageID(), st.From.OrganID
 			addressees = []string{st.ResponseFor.OrganID}
+			if st.Code == edxml.StatusWithdrawn && st.ResponseFor.OrganID == st.From.OrganID {
+				// A recall goes from the document's sender to its
+				// recipients, whom the message does not list: the
+				// sender names them with to=.
+				if len(to) == 0 {
+					return nil, &rejection{client: client, messageID: p.messageID, reason: ReasonBadRequest, detail: "a recall (status 13) names its receivers with to="}
+				}
+				addressees = to
+			}
 		}
 	default:
 		var env *edxml.Envelope

@@ -253,7 +253,8 @@ func typeCode(ctx context.Context, q store.Querier, env *edxml.Envelope) string 
 }
 
 // HandleStatus records a recipient's status message on the sender's
-// document (inbox.Handler).
+// document, or a sender's recall of a document received here
+// (inbox.Handler), which is answered with "15 agreed".
 func (x *Exchange) HandleStatus(ctx context.Context, tx *store.Tx, receiverCode string, st *edxml.Status, chain []*x509.Certificate) error {
 	if err := x.checkSigner(chain, st.From.OrganID); err != nil {
 		return inbox.Reject(err)
@@ -261,7 +262,51 @@ func (x *Exchange) HandleStatus(ctx context.Context, tx *store.Tx, receiverCode 
 	if st.ResponseFor.DocumentID == "" {
 		return inbox.Reject(errors.New("the status message names no document (ResponseFor/DocumentId)"))
 	}
+	if st.Code == edxml.StatusWithdrawn && st.ResponseFor.OrganID == st.From.OrganID {
+		ag, err := x.Org.AgencyByCode(ctx, receiverCode)
+		if err != nil {
+			return inbox.Reject(fmt.Errorf("no agency %s here: %w", receiverCode, err))
+		}
+		found, err := x.Docs.WithdrawIncoming(ctx, tx, ag.ID, st.From.OrganID, st.ResponseFor.DocumentID, st.Description)
+		if err != nil || !found {
+			return err // a recall of what never arrived: nothing to take back
+		}
+		d := &docs.Document{AgencyID: ag.ID, SenderCode: st.From.OrganID, Symbol: st.ResponseFor.Code, SourceDocID: st.ResponseFor.DocumentID}
+		if !st.ResponseFor.PromulgationDate.IsZero() {
+			d.IssuedAt = st.ResponseFor.PromulgationDate.Time()
+		}
+		return x.report(ctx, tx, d, "withdrawn", "")
+	}
 	return x.Docs.RecipientStatus(ctx, tx, st.ResponseFor.DocumentID, st.From.OrganID, Step(st.Code))
+}
+
+// Recall sends an issued document's recall (status 13) to its recipients
+// elsewhere (docs.Options.Recall).
+func (x *Exchange) Recall(ctx context.Context, tx *store.Tx, d *docs.Document, reason string, to []docs.Recipient) error {
+	from, err := x.Org.GetAgency(ctx, org.SystemActor("exchange"), d.AgencyID)
+	if err != nil {
+		return err
+	}
+	seal, err := x.Seal(ctx, from.ID)
+	if err != nil {
+		return fmt.Errorf("the seal of %s: %w", from.Name, err)
+	}
+	st := &edxml.Status{
+		ResponseFor: edxml.ResponseFor{OrganID: from.Code, Code: d.Symbol, PromulgationDate: edxml.DateOf(d.IssuedAt), DocumentID: d.ID},
+		From:        edxml.Organ{OrganID: from.Code, OrganName: from.Name},
+		Code:        edxml.StatusWithdrawn, Description: reason, Timestamp: x.now(),
+	}
+	body, err := edxml.BuildStatus(st, seal.Signer, append([]*x509.Certificate{seal.Cert}, seal.Chain...), edxml.WithTime(x.now()))
+	if err != nil {
+		return fmt.Errorf("build the recall: %w", err)
+	}
+	for _, r := range to {
+		if err := outbox.Enqueue(ctx, tx, outbox.Message{ID: st.MessageID(), Kind: outbox.KindStatus, From: from.Code, To: r.OrganCode, Body: body}); err != nil {
+			return err
+		}
+	}
+	x.wakeAfter(tx)
+	return nil
 }
 
 // HandleRejection answers a package this deployment refused with a "02

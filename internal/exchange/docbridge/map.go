@@ -111,6 +111,8 @@ func StatusCode(step string) (edxml.StatusCode, bool) {
 		return edxml.StatusProcessing, true
 	case "completed":
 		return edxml.StatusCompleted, true
+	case "withdrawn": // the receiver agrees to the sender's recall
+		return edxml.StatusChangeAccepted, true
 	}
 	return 0, false
 }
@@ -131,8 +133,10 @@ func Step(c edxml.StatusCode) string {
 		return "processing"
 	case edxml.StatusCompleted:
 		return "completed"
-	case edxml.StatusWithdrawn:
+	case edxml.StatusWithdrawn, edxml.StatusChangeAccepted:
 		return "withdrawn"
+	case edxml.StatusChangeRejected:
+		return "recall_refused"
 	}
 	return "updated"
 }

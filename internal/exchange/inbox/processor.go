@@ -469,6 +469,8 @@ func (p *Processor) parse(r *row) (*parsed, error) {
 			return pk, fmt.Errorf("the status message's id %q is not %q, the id it was delivered under", pk.st.MessageID(), r.messageID)
 		case r.from != "" && pk.st.From.OrganID != r.from:
 			return pk, fmt.Errorf("the status message is from %s but was delivered as from %s", pk.st.From.OrganID, r.from)
+		case pk.st.Code == edxml.StatusWithdrawn && pk.st.ResponseFor.OrganID == pk.st.From.OrganID:
+			// A recall: the sender's own document, sent to its recipients.
 		case pk.st.ResponseFor.OrganID != r.receiver:
 			return pk, fmt.Errorf("the status message is about a document of %s, not of %s", pk.st.ResponseFor.OrganID, r.receiver)
 		}

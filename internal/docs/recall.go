@@ -1,0 +1,135 @@
+package docs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kyso-vn/kyso/internal/apperr"
+	"github.com/kyso-vn/kyso/internal/org"
+	"github.com/kyso-vn/kyso/internal/store"
+)
+
+// StatusWithdrawn is an issued document its sender took back ("thu hồi"),
+// on the sender's side and at every recipient.
+const StatusWithdrawn Status = "withdrawn"
+
+// Recall takes back an issued document (edXML status 13, "lấy lại"): the
+// clerk of the issuing agency gives the reason. Recipients on this
+// deployment see it withdrawn at once; those elsewhere are sent the recall
+// through the exchange (Options.Recall), in the same transaction, and
+// their agreement comes back as a status message.
+func (s *Service) Recall(ctx context.Context, a *org.Actor, id, reason string) error {
+	reason = clean(reason)
+	if reason == "" {
+		return apperr.InvalidField("reason", "docs.recall_reason_required")
+	}
+	return s.o.DB.InTx(ctx, func(tx *store.Tx) error {
+		d, err := s.load(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if !a.Has(org.RoleClerk) || a.AgencyID != d.AgencyID {
+			return apperr.New(apperr.Forbidden, "docs.only_clerk")
+		}
+		if d.Direction != Outgoing {
+			return apperr.New(apperr.Conflict, "docs.wrong_status")
+		}
+		if err := s.setStatus(ctx, tx, d, []Status{StatusIssued}, StatusWithdrawn); err != nil {
+			return err
+		}
+		if err := s.event(ctx, tx, a, d, "recalled", reason, "", nil); err != nil {
+			return err
+		}
+		// Recipients here: their copy is withdrawn now.
+		rows, err := tx.QueryContext(ctx, `SELECT id, agency_id FROM documents WHERE source_id = ? AND direction = 'in'`, d.ID)
+		if err != nil {
+			return fmt.Errorf("docs: recall: %w", err)
+		}
+		type copyAt struct{ id, agency string }
+		var copies []copyAt
+		for rows.Next() {
+			var c copyAt
+			if err := rows.Scan(&c.id, &c.agency); err != nil {
+				rows.Close()
+				return err
+			}
+			copies = append(copies, c)
+		}
+		rows.Close()
+		for _, c := range copies {
+			if err := s.withdrawCopy(ctx, tx, c.id, reason); err != nil {
+				return err
+			}
+			if err := s.recipientStatus(ctx, tx, d.ID, c.agency, "", "withdrawn"); err != nil {
+				return err
+			}
+		}
+		// Recipients elsewhere.
+		var to []Recipient
+		rs, err := tx.QueryContext(ctx, `SELECT organ_code, name FROM document_recipients WHERE document_id = ? AND agency_id IS NULL`, d.ID)
+		if err != nil {
+			return fmt.Errorf("docs: recall: %w", err)
+		}
+		for rs.Next() {
+			var r Recipient
+			if err := rs.Scan(&r.OrganCode, &r.Name); err != nil {
+				rs.Close()
+				return err
+			}
+			to = append(to, r)
+		}
+		rs.Close()
+		if len(to) == 0 {
+			return nil
+		}
+		if s.o.Recall == nil {
+			return apperr.New(apperr.Conflict, "docs.no_exchange")
+		}
+		return s.o.Recall(ctx, tx, d, reason, to)
+	})
+}
+
+// withdrawCopy marks an incoming document withdrawn by its sender and
+// tells the agency's clerks. Its processing stops; the file stays, as the
+// record of what arrived.
+func (s *Service) withdrawCopy(ctx context.Context, tx *store.Tx, id, reason string) error {
+	d, err := s.load(ctx, tx, org.SystemActor("docs"), id)
+	if err != nil {
+		return err
+	}
+	if d.Status == StatusWithdrawn {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE documents SET status = ?, updated_at = ? WHERE id = ?`, string(StatusWithdrawn), store.Micros(s.o.Now()), id); err != nil {
+		return fmt.Errorf("docs: withdraw: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE document_assignments SET status = 'done' WHERE document_id = ? AND status = 'open'`, id); err != nil {
+		return fmt.Errorf("docs: withdraw: %w", err)
+	}
+	if err := s.event(ctx, tx, org.SystemActor(d.SenderName), d, "withdrawn_by_sender", reason, "", nil); err != nil {
+		return err
+	}
+	clerks, err := s.usersWithRole(ctx, tx, d.AgencyID, org.RoleClerk)
+	if err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, clerks, d.ID, "notify.withdrawn", d.Subject)
+}
+
+// WithdrawIncoming records a recall that arrived through the exchange: the
+// document senderCode sent as sourceDocID, at the agency agencyID. It
+// reports whether there was such a document.
+func (s *Service) WithdrawIncoming(ctx context.Context, tx *store.Tx, agencyID, senderCode, sourceDocID, reason string) (bool, error) {
+	var id string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM documents WHERE agency_id = ? AND direction = 'in' AND sender_code = ? AND source_doc = ?`,
+		agencyID, strings.ToUpper(senderCode), sourceDocID).Scan(&id)
+	if err != nil {
+		if errors.Is(store.NotFound(err), store.ErrNotFound) {
+			return false, nil
+		}
+		return false, fmt.Errorf("docs: withdraw: %w", err)
+	}
+	return true, s.withdrawCopy(ctx, tx, id, clean(reason))
+}
