@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 # Debian packages the tests use: OpenSSL checks what the CA, OCSP responder
 # and TSA produce; SoftHSM2 is the PKCS#11 token; poppler (pdfsig, pdftoppm),
 # MuPDF, qpdf and NSS's certutil check signed PDFs that Ghostscript and LibreOffice make;
-# xmlsec1 checks edXML packages' XML signatures; Chromium runs the browser tests.
+# xmlsec1 checks edXML packages' XML signatures; Chromium runs the browser tests;
+# aiosmtpd is the SMTP server that e-mail notifications are delivered to.
 need=()
-for pkg in ca-certificates openssl softhsm2 poppler-utils mupdf-tools qpdf ghostscript libnss3-tools libreoffice-writer-nogui xmlsec1 chromium; do
+for pkg in ca-certificates openssl softhsm2 poppler-utils mupdf-tools qpdf ghostscript libnss3-tools libreoffice-writer-nogui xmlsec1 chromium python3-aiosmtpd; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

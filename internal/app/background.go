@@ -20,6 +20,7 @@ func (a *App) RunBackground(ctx context.Context) {
 		go a.primeOCSP(ctx)
 		go a.followStatusChanges(ctx, time.Second)
 	}
+	go a.runMail(ctx)
 	t := time.NewTicker(15 * time.Minute)
 	defer t.Stop()
 	for {

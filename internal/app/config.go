@@ -31,6 +31,8 @@ type Config struct {
 	// AxisCAFile holds the CA certificates the axis's TLS certificate
 	// chains to (KYSO_AXIS_CA); empty: the system's roots.
 	AxisCAFile string
+	// SMTPURL turns on e-mail notifications (KYSO_SMTP_URL, see mail.go).
+	SMTPURL string
 	// DevFastPasswords hashes passwords cheaply; for tests only.
 	DevFastPasswords bool
 }
@@ -55,6 +57,7 @@ func (c *Config) FromEnv() {
 	if v := os.Getenv("KYSO_AXIS_CA"); v != "" {
 		c.AxisCAFile = v
 	}
+	c.smtpFromEnv()
 }
 
 // Validate checks the configuration and fills defaults.
@@ -93,5 +96,5 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
-	return nil
+	return c.validateSMTP()
 }

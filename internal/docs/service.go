@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/kyso-vn/kyso/internal/apperr"
@@ -56,7 +57,18 @@ type Options struct {
 }
 
 // Service is the documents domain.
-type Service struct{ o Options }
+type Service struct {
+	o Options
+	// onNotify is called after a transaction that created notifications
+	// commits (see OnNotify).
+	onNotify atomic.Pointer[func()]
+}
+
+// OnNotify registers f, called after each transaction that created
+// notifications has committed: the e-mail worker, which starts after the
+// service is built, uses it to send at once rather than at its next poll.
+// f must not block. A later call replaces f.
+func (s *Service) OnNotify(f func()) { s.onNotify.Store(&f) }
 
 // New returns the service.
 func New(o Options) *Service {
@@ -218,6 +230,9 @@ func (s *Service) notify(ctx context.Context, tx *store.Tx, userIDs []string, do
 			store.NewID(), u, docID, key, strings.Join(args, "\x1f"), store.Micros(s.o.Now())); err != nil {
 			return fmt.Errorf("docs: notify: %w", err)
 		}
+	}
+	if f := s.onNotify.Load(); f != nil && len(seen) > 0 {
+		tx.AfterCommit(*f)
 	}
 	return nil
 }
