@@ -257,7 +257,9 @@ func TestExchangeLoad(t *testing.T) {
 		t.Errorf("%d of %d arrived with valid signatures", valid, n)
 	}
 	slices.Sort(lat)
-	q := func(f float64) time.Duration { return lat[min(len(lat)-1, int(f*float64(len(lat))))].Round(time.Millisecond) }
+	q := func(f float64) time.Duration {
+		return lat[min(len(lat)-1, int(f*float64(len(lat))))].Round(time.Millisecond)
+	}
 	t.Logf("%d documents of %d KB (signed PDF %d KB) registered at the receiver in %v: %.0f documents/s; latency p50 %v, p99 %v, max %v",
 		n, len(msgs[0].Body)/1024, len(final)/1024, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), q(0.5), q(0.99), lat[len(lat)-1].Round(time.Millisecond))
 }
