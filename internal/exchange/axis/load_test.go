@@ -26,12 +26,13 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// TestLoad measures end-to-end delivery, A → axis → B, everything on
-// SQLite in one process: packages per second from the first enqueue to
+// TestLoad measures end-to-end delivery, A → axis → B, everything in
+// one process: packages per second from the first enqueue to
 // the last hand-over to B's handler, and the latency of each package from
 // its enqueue's commit to its handler's call. Two phases: a burst of N
 // packages queued at once (throughput), then a steady RATE per second for
-// 10 s (latency under a sustained load).
+// 10 s (latency under a sustained load). KYSO_LOADTEST_DB=postgres puts the
+// three databases on PostgreSQL.
 //
 //	KYSO_LOADTEST=1 [KYSO_LOADTEST_N=3000] [KYSO_LOADTEST_RATE=250] [KYSO_LOADTEST_SIZE=600] \
 //	    go test -count=1 -run TestLoad -v ./internal/exchange/axis/
@@ -46,10 +47,14 @@ func TestLoad(t *testing.T) {
 	p := axistest.NewPKI(t)
 	agA := p.Agency(t, codeA, "Ủy ban nhân dân tỉnh Quảng Ngãi")
 	agB := p.Agency(t, codeB, "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi")
-	ax := axistest.StartAxis(t, p, newReopenable(t, store.SQLite, "axis").open(t), nil)
+	engine := store.SQLite
+	if os.Getenv("KYSO_LOADTEST_DB") == "postgres" {
+		engine = store.Postgres
+	}
+	ax := axistest.StartAxis(t, p, newReopenable(t, engine, "axis").open(t), nil)
 	tu := tuning{workerBatch: 64, workerConcurrency: 16, pullBatch: 100, procBatch: 64, procConcurrency: 2}
-	depA := newDeployment(t, "A", newReopenable(t, store.SQLite, "a").open(t), ax, false, tu, agA)
-	depB := newDeployment(t, "B", newReopenable(t, store.SQLite, "b").open(t), ax, false, tu, agB)
+	depA := newDeployment(t, "A", newReopenable(t, engine, "a").open(t), ax, false, tu, agA)
+	depB := newDeployment(t, "B", newReopenable(t, engine, "b").open(t), ax, false, tu, agB)
 
 	var mu sync.Mutex
 	got := map[string]time.Time{}
