@@ -241,13 +241,13 @@ func (u *apiUser) step(id, action string, body any) {
 }
 
 // draft uploads a PDF as a new draft addressed to the given codes.
-func (u *apiUser) draft(pdf []byte, subject, signerID string, codes ...string) string {
+func (u *apiUser) draft(pdf []byte, subject, signerID, replaces string, codes ...string) string {
 	u.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, _ := mw.CreateFormFile("file", "du-thao.pdf")
 	fw.Write(pdf)
-	for k, v := range map[string]string{"type_code": "cong_van", "subject": subject, "signer_id": signerID} {
+	for k, v := range map[string]string{"type_code": "cong_van", "subject": subject, "signer_id": signerID, "replaces": replaces} {
 		mw.WriteField(k, v)
 	}
 	for _, c := range codes {
@@ -366,8 +366,8 @@ func TestExchangeBetweenDeployments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	issue := func(subject string, codes ...string) (string, string) {
-		id := specA.draft(pdf, subject, leaderA.id, codes...)
+	issueReplacing := func(replaces, subject string, codes ...string) (string, string) {
+		id := specA.draft(pdf, subject, leaderA.id, replaces, codes...)
 		specA.step(id, "submit", map[string]any{})
 		leaderA.step(id, "sign", map[string]any{})
 		clerkA.step(id, "issue", map[string]any{})
@@ -375,6 +375,7 @@ func TestExchangeBetweenDeployments(t *testing.T) {
 		clerkA.do("GET", "/api/v1/documents/"+id, nil, "", 200, &d)
 		return id, d.Symbol
 	}
+	issue := func(subject string, codes ...string) (string, string) { return issueReplacing("", subject, codes...) }
 
 	// 1. One document to an agency on A and two on B, followed to
 	// completion on B.
@@ -444,6 +445,32 @@ func TestExchangeBetweenDeployments(t *testing.T) {
 		r := clerkA.recipients(rid)
 		return r[ktSNV] == "withdrawn" && r[qnSNV] == "withdrawn"
 	})
+
+	// A replacement withdraws the replaced document at every recipient
+	// and arrives in its place.
+	oldID, _ := issue("Văn bản sẽ được thay thế", qnSNV, ktSNV)
+	eventually(t, "the document to be replaced at Kon Tum", 30*time.Second, func() bool { return len(clerkBN.incoming()) == 3 })
+	_, newSym := issueReplacing(oldID, "Văn bản thay thế", qnSNV, ktSNV)
+	withdrawnAt := func(u *apiUser) int {
+		var res struct{ Documents []e2eDoc }
+		u.do("GET", "/api/v1/documents?direction=in&status=withdrawn", nil, "", 200, &res)
+		return len(res.Documents)
+	}
+	if n := withdrawnAt(clerkAN); n != 2 {
+		t.Fatalf("withdrawn at the agency on A after the replacement: %d, want 2", n)
+	}
+	eventually(t, "the replacement at Kon Tum", 30*time.Second, func() bool {
+		found := false
+		for _, d := range clerkBN.incoming() {
+			found = found || d.Symbol == newSym
+		}
+		return found && withdrawnAt(clerkBN) == 2
+	})
+	var old e2eDoc
+	clerkA.do("GET", "/api/v1/documents/"+oldID, nil, "", 200, &old)
+	if old.Status != "withdrawn" {
+		t.Fatalf("the replaced document at the sender: %s", old.Status)
+	}
 
 	// 2. Documents keep being issued while the axis and the receiving
 	// deployment are killed and restarted: each arrives exactly once.

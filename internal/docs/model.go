@@ -87,8 +87,10 @@ type Document struct {
 	SignedDigitally bool      `json:"signed_digitally"`
 	ValidationOK    bool      `json:"validation_ok"`
 	ReplyTo         string    `json:"reply_to,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	// Replaces is the issued document this one replaces (văn bản thay thế).
+	Replaces  string    `json:"replaces,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// Overdue: a deadline passed before completion (shown in red).
 	Overdue bool `json:"overdue"`
 }

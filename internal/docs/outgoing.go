@@ -31,7 +31,10 @@ type DraftInput struct {
 	RecipientIDs   []string `json:"recipient_ids"`
 	RecipientCodes []string `json:"recipient_codes"`
 	// ReplyTo links the draft to the incoming document it answers.
-	ReplyTo  string `json:"reply_to,omitempty"`
+	ReplyTo string `json:"reply_to,omitempty"`
+	// Replaces names an issued document of the agency that this one
+	// replaces once issued.
+	Replaces string `json:"replaces,omitempty"`
 	FileName string `json:"file_name"`
 	File     []byte `json:"-"`
 }
@@ -88,11 +91,17 @@ func (s *Service) CreateDraft(ctx context.Context, a *org.Actor, in DraftInput) 
 	now := s.o.Now()
 	d := &Document{ID: store.NewID(), AgencyID: a.AgencyID, Direction: Outgoing, Status: StatusDraft, TypeCode: in.TypeCode,
 		Subject: in.Subject, Urgency: in.Urgency, Confidentiality: in.Confidentiality, DepartmentID: a.DepartmentID,
-		CreatedBy: a.UserID, SignerID: signer.ID, ReplyTo: in.ReplyTo, CreatedAt: now, UpdatedAt: now}
+		CreatedBy: a.UserID, SignerID: signer.ID, ReplyTo: in.ReplyTo, Replaces: in.Replaces, CreatedAt: now, UpdatedAt: now}
 	err = s.o.DB.InTx(ctx, func(tx *store.Tx) error {
 		if in.ReplyTo != "" {
 			if _, err := s.load(ctx, tx, a, in.ReplyTo); err != nil {
 				return apperr.InvalidField("reply_to", "docs.reply_to_invalid")
+			}
+		}
+		if in.Replaces != "" {
+			old, err := s.load(ctx, tx, a, in.Replaces)
+			if err != nil || old.AgencyID != a.AgencyID || old.Direction != Outgoing || old.Status != StatusIssued {
+				return apperr.InvalidField("replaces", "docs.replaces_invalid")
 			}
 		}
 		var dept any
@@ -100,8 +109,8 @@ func (s *Service) CreateDraft(ctx context.Context, a *org.Actor, in DraftInput) 
 			dept = d.DepartmentID
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, agency_id, direction, status, type_code, subject, urgency, confidentiality,
-			department_id, created_by, signer_id, reply_to, created_at, updated_at) VALUES (?, ?, 'out', 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.ID, d.AgencyID, d.TypeCode, d.Subject, d.Urgency, d.Confidentiality, dept, d.CreatedBy, d.SignerID, d.ReplyTo,
+			department_id, created_by, signer_id, reply_to, replaces, created_at, updated_at) VALUES (?, ?, 'out', 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.ID, d.AgencyID, d.TypeCode, d.Subject, d.Urgency, d.Confidentiality, dept, d.CreatedBy, d.SignerID, d.ReplyTo, d.Replaces,
 			store.Micros(now), store.Micros(now)); err != nil {
 			return fmt.Errorf("docs: create draft: %w", err)
 		}
@@ -480,6 +489,9 @@ func (s *Service) Issue(ctx context.Context, a *org.Actor, id string) (*Document
 			return err
 		}
 		if err := s.deliverInternally(ctx, tx, a, d, final, report); err != nil {
+			return err
+		}
+		if err := s.replaceEarlier(ctx, tx, a, d); err != nil {
 			return err
 		}
 		return s.sendExternally(ctx, tx, d, final)

@@ -133,3 +133,55 @@ func (s *Service) WithdrawIncoming(ctx context.Context, tx *store.Tx, agencyID, 
 	}
 	return true, s.withdrawCopy(ctx, tx, id, clean(reason))
 }
+
+// replaceEarlier withdraws, when d is issued, the document d replaces:
+// at once for its recipients here; recipients elsewhere learn it from d's
+// package, which names the replaced document.
+func (s *Service) replaceEarlier(ctx context.Context, tx *store.Tx, a *org.Actor, d *Document) error {
+	if d.Replaces == "" {
+		return nil
+	}
+	old, err := s.load(ctx, tx, a, d.Replaces)
+	if err != nil {
+		return err
+	}
+	if old.Status != StatusIssued {
+		return nil // recalled meanwhile: nothing left to replace
+	}
+	if err := s.setStatus(ctx, tx, old, []Status{StatusIssued}, StatusWithdrawn); err != nil {
+		return err
+	}
+	if err := s.event(ctx, tx, a, old, "replaced", d.Symbol, "", map[string]any{"replaced_by": d.ID}); err != nil {
+		return err
+	}
+	reason := ReplacedReason(d.Symbol)
+	rows, err := tx.QueryContext(ctx, `SELECT id, agency_id FROM documents WHERE source_id = ? AND direction = 'in'`, old.ID)
+	if err != nil {
+		return fmt.Errorf("docs: replace: %w", err)
+	}
+	type copyAt struct{ id, agency string }
+	var copies []copyAt
+	for rows.Next() {
+		var c copyAt
+		if err := rows.Scan(&c.id, &c.agency); err != nil {
+			rows.Close()
+			return err
+		}
+		copies = append(copies, c)
+	}
+	rows.Close()
+	for _, c := range copies {
+		if err := s.withdrawCopy(ctx, tx, c.id, reason); err != nil {
+			return err
+		}
+		if err := s.recipientStatus(ctx, tx, old.ID, c.agency, "", "updated"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReplacedReason is the note a replaced document's copies carry.
+func ReplacedReason(symbol string) string {
+	return "Được thay thế bởi văn bản số " + symbol
+}

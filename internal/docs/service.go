@@ -90,7 +90,7 @@ const docColumns = `d.id, d.agency_id, a.name, d.direction, d.status, d.type_cod
 	d.confidentiality, COALESCE(d.department_id, ''), COALESCE(d.created_by, ''), COALESCE(cu.full_name, ''),
 	COALESCE(d.signer_id, ''), COALESCE(su.full_name, ''), d.number, d.symbol, d.issued_at, d.in_number,
 	d.received_at, d.sender_name, d.sender_code, d.source_id, d.source_doc, d.deadline, d.completed_at, d.signed_digitally,
-	d.validation_ok, d.reply_to, d.created_at, d.updated_at`
+	d.validation_ok, d.reply_to, d.replaces, d.created_at, d.updated_at`
 
 const docFrom = ` FROM documents d
 	JOIN agencies a ON a.id = d.agency_id
@@ -106,7 +106,7 @@ func (s *Service) scanDocument(r scanner) (*Document, error) {
 	err := r.Scan(&d.ID, &d.AgencyID, &d.AgencyName, &d.Direction, &d.Status, &d.TypeCode, &d.TypeName, &d.Subject, &d.Urgency,
 		&d.Confidentiality, &d.DepartmentID, &d.CreatedBy, &d.CreatedByName, &d.SignerID, &d.SignerName, &d.Number, &d.Symbol,
 		&issued, &d.InNumber, &received, &d.SenderName, &d.SenderCode, &d.SourceID, &d.SourceDocID, &deadline, &completed, &d.SignedDigitally,
-		&d.ValidationOK, &d.ReplyTo, &created, &updated)
+		&d.ValidationOK, &d.ReplyTo, &d.Replaces, &created, &updated)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,10 @@ func init() {
 		"docact.recall_note":                {"Nơi nhận trong hệ thống thấy văn bản bị thu hồi ngay; nơi nhận ngoài hệ thống nhận thông điệp thu hồi qua trục liên thông.", "Recipients on this system see it withdrawn at once; those elsewhere are sent the recall over the exchange axis."},
 		"docact.recall":                     {"Thu hồi", "Recall"},
 		"docfield.reason":                   {"Lý do", "Reason"},
+		"docs.replaces_invalid":             {"Chỉ thay thế được văn bản đã phát hành của cơ quan mình.", "Only an issued document of your agency can be replaced."},
+		"docs.action.replaced":              {"Được thay thế bởi văn bản", "Replaced by"},
+		"docact.replace":                    {"Ban hành văn bản thay thế", "Issue a replacement"},
+		"docpage.replaces":                  {"Văn bản thay thế cho %s", "Replacement for %s"},
 		"flash.doc_recalled":                {"Đã thu hồi văn bản.", "The document was recalled."},
 	})
 }

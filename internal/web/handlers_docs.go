@@ -675,6 +675,7 @@ type draftForm struct {
 	Signers           []*org.User
 	Agencies          []org.DirectoryEntry
 	ReplyTo           *docs.Details
+	Replaces          *docs.Details
 	Urgencies         []string
 	Confidentialities []string
 	Error             *formError
@@ -683,11 +684,26 @@ type draftForm struct {
 func draftInput(r *http.Request) docs.DraftInput {
 	return docs.DraftInput{TypeCode: r.PostFormValue("type_code"), Subject: r.PostFormValue("subject"), Urgency: r.PostFormValue("urgency"),
 		Confidentiality: r.PostFormValue("confidentiality"), SignerID: r.PostFormValue("signer_id"), RecipientIDs: formList(r, "recipient_ids"),
-		RecipientCodes: formList(r, "recipient_codes"), ReplyTo: r.PostFormValue("reply_to")}
+		RecipientCodes: formList(r, "recipient_codes"), ReplyTo: r.PostFormValue("reply_to"), Replaces: r.PostFormValue("replaces")}
 }
 
 func (s *Server) documentNewPage(w http.ResponseWriter, r *http.Request) error {
-	in := docs.DraftInput{ReplyTo: r.URL.Query().Get("reply_to")}
+	in := docs.DraftInput{ReplyTo: r.URL.Query().Get("reply_to"), Replaces: r.URL.Query().Get("replaces")}
+	if in.Replaces != "" {
+		// A replacement goes to the same recipients, as the same type.
+		old, err := s.app.Docs.Get(r.Context(), actorOf(r), in.Replaces)
+		if err != nil {
+			return err
+		}
+		in.TypeCode, in.Subject, in.Urgency = old.TypeCode, old.Subject, old.Urgency
+		for _, rc := range old.Recipients {
+			if rc.AgencyID != "" {
+				in.RecipientIDs = append(in.RecipientIDs, rc.AgencyID)
+			} else {
+				in.RecipientCodes = append(in.RecipientCodes, rc.OrganCode)
+			}
+		}
+	}
 	if in.ReplyTo != "" {
 		// A reply goes back to the sender, usually as a công văn.
 		src, err := s.app.Docs.Get(r.Context(), actorOf(r), in.ReplyTo)
@@ -735,6 +751,11 @@ func (s *Server) renderDraftForm(w http.ResponseWriter, r *http.Request, status 
 	}
 	if in.ReplyTo != "" {
 		if d.ReplyTo, err = s.app.Docs.Get(ctx, a, in.ReplyTo); err != nil {
+			return err
+		}
+	}
+	if in.Replaces != "" {
+		if d.Replaces, err = s.app.Docs.Get(ctx, a, in.Replaces); err != nil {
 			return err
 		}
 	}

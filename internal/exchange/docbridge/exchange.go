@@ -84,6 +84,15 @@ func (x *Exchange) Send(ctx context.Context, tx *store.Tx, d *docs.Document, fil
 		}
 	}
 	env := Envelope(d, from, to, title, x.Docs.Place(ctx, from), fileName(d), file)
+	if d.Replaces != "" {
+		codes := make([]string, len(to))
+		for i, r := range to {
+			codes[i] = r.OrganCode
+		}
+		env.Trace.Business.DocType = edxml.DocReplacement
+		env.Trace.Business.DocReason = docs.ReplacedReason(d.Symbol)
+		env.Trace.Business.Replacements = []edxml.ReplacementInfo{{DocumentID: d.Replaces, OrganIDs: codes}}
+	}
 	seal, err := x.Seal(ctx, from.ID)
 	if err != nil {
 		return fmt.Errorf("the seal of %s: %w", from.Name, err)
@@ -224,6 +233,13 @@ func (x *Exchange) HandleDocument(ctx context.Context, tx *store.Tx, receiverCod
 	id, err := x.Docs.ReceiveExternal(ctx, tx, in)
 	if err != nil {
 		return err
+	}
+	if b := env.Trace.Business; b.DocType == edxml.DocReplacement {
+		for _, r := range b.Replacements {
+			if _, err := x.Docs.WithdrawIncoming(ctx, tx, ag.ID, env.Header.From.OrganID, r.DocumentID, docs.ReplacedReason(in.Symbol)); err != nil {
+				return err
+			}
+		}
 	}
 	x.log().Info("exchange: document received", "document", id, "from", env.Header.From.OrganID, "to", receiverCode, "symbol", in.Symbol)
 	d := &docs.Document{AgencyID: ag.ID, SenderCode: in.SenderCode, Symbol: in.Symbol, IssuedAt: in.IssuedAt, SourceDocID: in.SourceDocID}
