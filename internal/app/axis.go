@@ -55,15 +55,7 @@ func (a *App) axisServerCert(ctx context.Context, hosts []string) (tls.Certifica
 		}
 		a.Log.Info("axis: issued the TLS certificate", "hosts", hosts, "serial", cert.Serial)
 	}
-	id, err := a.PKI.SubscriberSigner(ctx, cert)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	out := tls.Certificate{PrivateKey: id.Signer, Leaf: id.Cert, Certificate: [][]byte{id.Cert.Raw}}
-	for _, c := range id.Chain {
-		out.Certificate = append(out.Certificate, c.Raw)
-	}
-	return out, nil
+	return a.tlsCertificate(ctx, cert)
 }
 
 func coversHosts(dns []string, ips []net.IP, hosts []string) bool {

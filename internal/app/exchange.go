@@ -134,6 +134,12 @@ func (a *App) agencyTLS(ctx context.Context, ag *org.Agency) (tls.Certificate, e
 		}
 		a.Log.Info("exchange: issued a client certificate for the axis", "agency", ag.Code, "serial", cert.Serial)
 	}
+	return a.tlsCertificate(ctx, cert)
+}
+
+// tlsCertificate opens the key of a service certificate kyso holds, for
+// TLS: the certificate with its chain, the key as a crypto.Signer.
+func (a *App) tlsCertificate(ctx context.Context, cert *pki.Certificate) (tls.Certificate, error) {
 	id, err := a.PKI.SubscriberSigner(ctx, cert)
 	if err != nil {
 		return tls.Certificate{}, err

@@ -43,28 +43,8 @@ func (s *Service) Recall(ctx context.Context, a *org.Actor, id, reason string) e
 			return err
 		}
 		// Recipients here: their copy is withdrawn now.
-		rows, err := tx.QueryContext(ctx, `SELECT id, agency_id FROM documents WHERE source_id = ? AND direction = 'in'`, d.ID)
-		if err != nil {
-			return fmt.Errorf("docs: recall: %w", err)
-		}
-		type copyAt struct{ id, agency string }
-		var copies []copyAt
-		for rows.Next() {
-			var c copyAt
-			if err := rows.Scan(&c.id, &c.agency); err != nil {
-				rows.Close()
-				return err
-			}
-			copies = append(copies, c)
-		}
-		rows.Close()
-		for _, c := range copies {
-			if err := s.withdrawCopy(ctx, tx, c.id, reason); err != nil {
-				return err
-			}
-			if err := s.recipientStatus(ctx, tx, d.ID, c.agency, "", "withdrawn"); err != nil {
-				return err
-			}
+		if err := s.withdrawCopies(ctx, tx, d.ID, reason, "withdrawn"); err != nil {
+			return err
 		}
 		// Recipients elsewhere.
 		var to []Recipient
@@ -154,10 +134,16 @@ func (s *Service) replaceEarlier(ctx context.Context, tx *store.Tx, a *org.Actor
 	if err := s.event(ctx, tx, a, old, "replaced", d.Symbol, "", map[string]any{"replaced_by": d.ID}); err != nil {
 		return err
 	}
-	reason := ReplacedReason(d.Symbol)
-	rows, err := tx.QueryContext(ctx, `SELECT id, agency_id FROM documents WHERE source_id = ? AND direction = 'in'`, old.ID)
+	return s.withdrawCopies(ctx, tx, old.ID, ReplacedReason(d.Symbol), "updated")
+}
+
+// withdrawCopies withdraws the copies of the sender's document sourceID at
+// the agencies of this deployment, and records step as each recipient's
+// status on the sender's document.
+func (s *Service) withdrawCopies(ctx context.Context, tx *store.Tx, sourceID, reason, step string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, agency_id FROM documents WHERE source_id = ? AND direction = 'in'`, sourceID)
 	if err != nil {
-		return fmt.Errorf("docs: replace: %w", err)
+		return fmt.Errorf("docs: copies of %s: %w", sourceID, err)
 	}
 	type copyAt struct{ id, agency string }
 	var copies []copyAt
@@ -170,11 +156,14 @@ func (s *Service) replaceEarlier(ctx context.Context, tx *store.Tx, a *org.Actor
 		copies = append(copies, c)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	for _, c := range copies {
 		if err := s.withdrawCopy(ctx, tx, c.id, reason); err != nil {
 			return err
 		}
-		if err := s.recipientStatus(ctx, tx, old.ID, c.agency, "", "updated"); err != nil {
+		if err := s.recipientStatus(ctx, tx, sourceID, c.agency, "", step); err != nil {
 			return err
 		}
 	}

@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/kyso-vn/kyso/internal/exchange/edxml"
+	"github.com/kyso-vn/kyso/internal/retry"
 	"github.com/kyso-vn/kyso/internal/store"
 )
 
@@ -565,7 +565,7 @@ func callRejection(ctx context.Context, tx *store.Tx, rh RejectionHandler, rej *
 // reschedule records a temporary failure on the row, in tx, and returns
 // the log line to write once it committed.
 func (p *Processor) reschedule(ctx context.Context, q store.Querier, r *row, cause error) (func(), error) {
-	delay := backoff(p.cfg.RetryBase, p.cfg.RetryMax, r.attempts+1)
+	delay := retry.Backoff(p.cfg.RetryBase, p.cfg.RetryMax, r.attempts+1)
 	next := p.cfg.Now().Add(delay)
 	_, err := q.ExecContext(ctx, `UPDATE exchange_inbox SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
 		bounded(cause.Error()), store.Micros(next), r.id)
@@ -594,20 +594,4 @@ func bounded(s string) string {
 		return strings.ToValidUTF8(s[:2000], "") + "…"
 	}
 	return s
-}
-
-// backoff is base·2^(attempt-1) capped at max, then drawn uniformly from
-// its upper half ("equal jitter"): retries of packages that failed
-// together spread out, and none comes sooner than half the schedule.
-func backoff(base, max time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	d = min(d, max)
-	half := d / 2
-	if half <= 0 {
-		return d
-	}
-	return half + rand.N(d-half+1)
 }

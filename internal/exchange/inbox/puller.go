@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kyso-vn/kyso/internal/exchange/axis"
+	"github.com/kyso-vn/kyso/internal/retry"
 	"github.com/kyso-vn/kyso/internal/store"
 )
 
@@ -134,7 +135,7 @@ func (p *AxisPuller) loop(ctx context.Context, code string) {
 			return
 		}
 		failures++
-		delay := backoff(p.cfg.RetryBase, p.cfg.RetryMax, failures)
+		delay := retry.Backoff(p.cfg.RetryBase, p.cfg.RetryMax, failures)
 		p.cfg.Log.Warn("inbox: pull from the axis failed", "agency", code, "attempt", failures, "retry_in", delay.Round(time.Millisecond), "err", err)
 		select {
 		case <-ctx.Done():

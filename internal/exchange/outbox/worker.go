@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/kyso-vn/kyso/internal/retry"
 	"github.com/kyso-vn/kyso/internal/store"
 )
 
@@ -369,7 +369,7 @@ func (w *Worker) record(ctx context.Context, group []outcome) error {
 				_, err = tx.ExecContext(ctx, `UPDATE exchange_outbox SET status = 'failed', claimed_until = 0, last_error = ?
 					WHERE id = ? AND claim_token = ? AND status = 'pending'`, errText(o.err), c.rowID, c.token)
 			default:
-				delay := max(backoff(w.cfg.RetryBase, w.cfg.RetryMax, c.attempts), retryAfterOf(o.err))
+				delay := max(retry.Backoff(w.cfg.RetryBase, w.cfg.RetryMax, c.attempts), retryAfterOf(o.err))
 				_, err = tx.ExecContext(ctx, `UPDATE exchange_outbox SET next_attempt_at = ?, claimed_until = 0, last_error = ?
 					WHERE id = ? AND claim_token = ? AND status = 'pending'`, store.Micros(now.Add(delay)), errText(o.err), c.rowID, c.token)
 			}
@@ -403,21 +403,4 @@ func errText(err error) string {
 		s = strings.ToValidUTF8(s[:2000], "") + "…"
 	}
 	return s
-}
-
-// backoff is base·2^(attempt-1) capped at max, then drawn uniformly from
-// its upper half ("equal jitter"): messages that failed together (the
-// axis was down) come back spread out, and none sooner than half the
-// schedule.
-func backoff(base, max time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < max; i++ {
-		d *= 2
-	}
-	d = min(d, max)
-	half := d / 2
-	if half <= 0 {
-		return d
-	}
-	return half + rand.N(d-half+1)
 }
