@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -331,7 +332,14 @@ func TestWorkRecordExport(t *testing.T) {
 	if _, err := w.svc.CreateRecord(ctx, a, docs.RecordInput{Code: "HS.2026/01", Title: "Trùng mã"}); kind(err) != apperr.Invalid {
 		t.Fatalf("duplicate code: %v", err)
 	}
-	for _, d := range []*docs.Document{d1, d2} {
+	// A paper document the clerk scanned: unsigned, so archived with a
+	// PDF/A copy.
+	paper, err := w.svc.ReceiveUpload(ctx, w.actors["vanthu.stttt"], docs.Arrival{TypeCode: "cong_van", Subject: "Công văn giấy của Bưu điện tỉnh",
+		SenderName: "Bưu điện tỉnh Quảng Ngãi", Symbol: "15/BĐQN", FileName: "cong-van-giay.pdf", File: w.pdf, Paper: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []*docs.Document{d1, d2, paper} {
 		if err := w.svc.AddToRecord(ctx, a, r.ID, d.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -363,6 +371,31 @@ func TestWorkRecordExport(t *testing.T) {
 	got := strings.Join(names, " ")
 	if !strings.Contains(got, "01-01-QĐ-STTTT.pdf") || !strings.Contains(got, "ho-so.xml") || !strings.Contains(got, "ho-so.json") {
 		t.Fatalf("package: %s", got)
+	}
+	// The signed documents are not rewritten; the paper one has a PDF/A
+	// copy with the PDF/A identification and an sRGB output intent.
+	var pdfa []string
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "-pdfa.pdf") {
+			pdfa = append(pdfa, f.Name)
+			rc, _ := f.Open()
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Contains(data, []byte("pdfaid:part='2'")) && !bytes.Contains(data, []byte(`pdfaid:part="2"`)) {
+				t.Errorf("%s has no PDF/A-2 identification", f.Name)
+			}
+			if qpdf, err := exec.LookPath("qpdf"); err == nil {
+				in := filepath.Join(t.TempDir(), "pdfa.pdf")
+				_ = os.WriteFile(in, data, 0o600)
+				plain, err := exec.Command(qpdf, "--qdf", "--object-streams=disable", in, "-").Output()
+				if err != nil || !bytes.Contains(plain, []byte("/GTS_PDFA1")) {
+					t.Errorf("%s: no PDF/A output intent (%v)", f.Name, err)
+				}
+			}
+		}
+	}
+	if len(pdfa) != 1 || !strings.HasPrefix(pdfa[0], "03-") {
+		t.Fatalf("PDF/A copies: %v (want the paper document's only)", pdfa)
 	}
 }
 

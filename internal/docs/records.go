@@ -186,13 +186,16 @@ type archiveDocument struct {
 	Signer    string   `xml:"NguoiKy,omitempty" json:"signer,omitempty"`
 	File      string   `xml:"TepTin" json:"file"`
 	SHA256    string   `xml:"SHA256" json:"sha256"`
-	Report    string   `xml:"BaoCaoKiemTraChuKy" json:"validation_report"`
-	Verdict   string   `xml:"KetQuaKiemTra" json:"validation"`
+	// PDFA is the PDF/A-2b copy of an unsigned file.
+	PDFA    string `xml:"TepPDFA,omitempty" json:"pdfa,omitempty"`
+	Report  string `xml:"BaoCaoKiemTraChuKy" json:"validation_report"`
+	Verdict string `xml:"KetQuaKiemTra" json:"validation"`
 }
 
 // ExportRecord writes a closed record as an archival package (ZIP): each
-// document's latest PDF as signed (the signatures are the evidence, so the
-// file is not converted), a validation report per document (HTML, made
+// document's latest PDF as signed (the signatures are the evidence, so a
+// signed file is not converted), a PDF/A-2b copy of each unsigned one (a
+// scanned paper document), a validation report per document (HTML, made
 // now), and the metadata in XML and JSON (Decree 30 App. VI: "xuất hồ sơ
 // ra PDF và XML").
 func (s *Service) ExportRecord(ctx context.Context, a *org.Actor, id string, w io.Writer) error {
@@ -216,6 +219,19 @@ func (s *Service) ExportRecord(ctx context.Context, a *org.Actor, id string, w i
 		}
 		ad := archiveDocument{ID: d.ID, Direction: string(d.Direction), Type: d.TypeName, Number: d.Symbol, Subject: d.Subject,
 			Issuer: d.AgencyName, Signer: d.SignerName, File: base + ".pdf", SHA256: v.Blob}
+		// PDF/A where the input allows: an unsigned file gets a PDF/A
+		// copy beside it; a signed one stays as it is, since rewriting
+		// it would break its signatures.
+		if validate.IsPDF(data) && !signed(data) {
+			if pa, err := s.o.PDFA(ctx, data); err == nil {
+				ad.PDFA = base + "-pdfa.pdf"
+				if err := writeZip(zw, ad.PDFA, pa); err != nil {
+					return err
+				}
+			} else {
+				s.o.Log.Warn("docs: archive without a PDF/A copy", "document", d.ID, "err", err)
+			}
+		}
 		if d.Direction == Incoming {
 			ad.Issuer = d.SenderName
 		}

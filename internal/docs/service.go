@@ -49,6 +49,9 @@ type Options struct {
 	// Recall sends the recall of an issued document to its recipients
 	// outside this deployment, inside the recalling transaction.
 	Recall func(ctx context.Context, tx *store.Tx, d *Document, reason string, to []Recipient) error
+	// PDFA rewrites an unsigned PDF as PDF/A for archival packages; nil
+	// uses Ghostscript when it is installed.
+	PDFA func(ctx context.Context, data []byte) ([]byte, error)
 	// Convert turns a DOCX (or ODT) into PDF; nil uses LibreOffice when
 	// it is installed.
 	Convert func(ctx context.Context, name string, data []byte) ([]byte, error)
@@ -80,6 +83,9 @@ func New(o Options) *Service {
 	}
 	if o.Convert == nil {
 		o.Convert = convertWithLibreOffice
+	}
+	if o.PDFA == nil {
+		o.PDFA = toPDFAWithGhostscript
 	}
 	return &Service{o: o}
 }
