@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -460,4 +461,37 @@ func TestSearchFindsDocuments(t *testing.T) {
 			t.Fatalf("another agency: %d %v", len(got), err)
 		}
 	})
+}
+
+// TestListPagesHideConfidentialInSQL: a page of the list is full even when
+// newer confidential documents the reader may not see come first.
+func TestListPagesHideConfidentialInSQL(t *testing.T) {
+	w := newWorld(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	a := w.actors
+	draft := func(subject, conf string) {
+		t.Helper()
+		if _, err := w.svc.CreateDraft(ctx, a["chuyenvien.stttt"], docs.DraftInput{TypeCode: "cong_van", Subject: subject, Confidentiality: conf,
+			SignerID: a["giamdoc.stttt"].UserID, FileName: "x.pdf", File: w.pdf}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draft("Công văn thường 1", "normal")
+	draft("Công văn thường 2", "normal")
+	for i := range 3 {
+		draft(fmt.Sprintf("Báo cáo mật %d", i+1), "confidential")
+	}
+	list, err := w.svc.List(ctx, a["chungthu.stttt"], docs.Filter{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || strings.Contains(list[0].Subject+list[1].Subject, "mật") {
+		t.Fatalf("a colleague's page: %d documents %v", len(list), list)
+	}
+	if list, _ := w.svc.List(ctx, a["chuyenvien.stttt"], docs.Filter{Limit: 10}); len(list) != 5 {
+		t.Fatalf("the drafter sees %d of 5", len(list))
+	}
+	if list, _ := w.svc.List(ctx, a["giamdoc.stttt"], docs.Filter{Limit: 10}); len(list) != 5 {
+		t.Fatalf("the leader sees %d of 5", len(list))
+	}
 }
