@@ -579,7 +579,7 @@ func (s *Service) numberAndSeal(ctx context.Context, d *Document) ([]byte, error
 	}
 	boxes := []pades.TextBox{
 		{Page: 1, Rect: DefaultLayout.Number, Lines: []string{register.NumberLine(d.Symbol)}},
-		{Page: 1, Rect: DefaultLayout.Date, Lines: []string{register.DateLine(s.Place(ctx, ag), d.IssuedAt)}},
+		{Page: 1, Rect: DefaultLayout.Date, Lines: []string{register.DateLine(s.Place(ctx, ag), d.IssuedAt)}, Italic: true},
 	}
 	return s.signPDF(ctx, data, idn, pades.Options{
 		Reason:     "Phát hành văn bản " + d.Symbol,

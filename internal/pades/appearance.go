@@ -43,6 +43,8 @@ type Appearance struct {
 	// number and symbol ("Số: 05/QĐ-UBND"); the signing time is added.
 	Lines    []string
 	FontSize float64
+	// Italic sets the lines in italics (the decree's place and date line).
+	Italic bool
 	// ShowTime adds "Thời gian ký: 05/03/2026 14:30:00 +07:00" under the
 	// lines of a signer's appearance. A signer's appearance with neither
 	// image nor lines shows the certificate's name and the time.
@@ -102,6 +104,9 @@ func appearanceStream(u *pdf.Update, a *Appearance, matrix pdf.Array) (pdf.Ref, 
 			size = 10
 		}
 		font := pdffont.LiberationSerif()
+		if a.Italic {
+			font = pdffont.LiberationSerifItalic()
+		}
 		sub := font.NewSubset()
 		var lines []string
 		for _, l := range a.Lines {

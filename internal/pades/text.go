@@ -16,6 +16,7 @@ type TextBox struct {
 	Rect     Rect // on the page as displayed, in points from its bottom-left
 	Lines    []string
 	FontSize float64 // 13 by default, the decree's size for "Số:"
+	Italic   bool    // the place and date line is italic (Decree 30 App. I)
 }
 
 // AddText writes in to out with an incremental update that adds one
@@ -48,7 +49,7 @@ func AddText(ctx context.Context, in *os.File, out string, boxes []TextBox) erro
 			return fmt.Errorf("%w: %w", ErrInput, err)
 		}
 		ur, matrix := userRect(page, b.Rect)
-		ap, err := appearanceStream(u, &Appearance{Kind: KindStamp, Rect: b.Rect, Lines: b.Lines, FontSize: b.FontSize}, matrix)
+		ap, err := appearanceStream(u, &Appearance{Kind: KindStamp, Rect: b.Rect, Lines: b.Lines, FontSize: b.FontSize, Italic: b.Italic}, matrix)
 		if err != nil {
 			return err
 		}

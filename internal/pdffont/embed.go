@@ -12,11 +12,14 @@ var (
 	liberationSerifRegular []byte
 	//go:embed fonts/LiberationSerif-Bold.ttf
 	liberationSerifBoldData []byte
+	//go:embed fonts/LiberationSerif-Italic.ttf
+	liberationSerifItalicData []byte
 )
 
 var (
-	liberationSerif     = embedded(liberationSerifRegular)
-	liberationSerifBold = embedded(liberationSerifBoldData)
+	liberationSerif       = embedded(liberationSerifRegular)
+	liberationSerifBold   = embedded(liberationSerifBoldData)
+	liberationSerifItalic = embedded(liberationSerifItalicData)
 )
 
 // LiberationSerif returns Liberation Serif Regular, parsed once.
@@ -24,6 +27,10 @@ func LiberationSerif() *Font { return liberationSerif() }
 
 // LiberationSerifBold returns Liberation Serif Bold, parsed once, for titles and names.
 func LiberationSerifBold() *Font { return liberationSerifBold() }
+
+// LiberationSerifItalic returns Liberation Serif Italic, parsed once, for
+// the place and date line the decree sets in italics.
+func LiberationSerifItalic() *Font { return liberationSerifItalic() }
 
 // embedded returns a function that parses data on first use. A parse
 // failure is a build defect (the fonts are tested), so it panics.

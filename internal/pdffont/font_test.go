@@ -6,20 +6,23 @@ import (
 
 func TestEmbeddedFonts(t *testing.T) {
 	for _, tc := range []struct {
-		font  *Font
-		name  string
-		stemV int
+		font   *Font
+		name   string
+		stemV  int
+		glyphs int
+		italic bool
 	}{
-		{LiberationSerif(), "LiberationSerif", 88},
-		{LiberationSerifBold(), "LiberationSerif-Bold", 166},
+		{LiberationSerif(), "LiberationSerif", 88, 2602, false},
+		{LiberationSerifBold(), "LiberationSerif-Bold", 166, 2602, false},
+		{LiberationSerifItalic(), "LiberationSerif-Italic", 88, 2610, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := tc.font
 			if got := f.PostScriptName(); got != tc.name {
 				t.Errorf("PostScriptName = %q, want %q", got, tc.name)
 			}
-			if f.NumGlyphs() != 2602 {
-				t.Errorf("NumGlyphs = %d, want 2602", f.NumGlyphs())
+			if f.NumGlyphs() != tc.glyphs {
+				t.Errorf("NumGlyphs = %d, want %d", f.NumGlyphs(), tc.glyphs)
 			}
 			m := f.Metrics()
 			// Liberation Serif matches Times New Roman: ascent 1825/2048,
@@ -27,11 +30,15 @@ func TestEmbeddedFonts(t *testing.T) {
 			if m.Ascent != 891 || m.Descent != -216 || m.CapHeight != 655 || m.XHeight != 459 {
 				t.Errorf("Metrics = %+v", m)
 			}
-			if m.Leading != 1150 || m.ItalicAngle != 0 || m.StemV != tc.stemV {
+			if m.Leading != 1150 || (m.ItalicAngle != 0) != tc.italic || m.StemV != tc.stemV {
 				t.Errorf("Metrics = %+v", m)
 			}
-			if m.Flags != FlagSerif|FlagSymbolic {
-				t.Errorf("Flags = %d, want Serif|Symbolic (6)", m.Flags)
+			want := uint32(FlagSerif | FlagSymbolic)
+			if tc.italic {
+				want |= FlagItalic
+			}
+			if m.Flags != want {
+				t.Errorf("Flags = %d, want %d", m.Flags, want)
 			}
 			if m.FontBBox[0] >= 0 || m.FontBBox[1] >= m.Descent || m.FontBBox[2] <= 1000 || m.FontBBox[3] <= m.Ascent {
 				t.Errorf("FontBBox = %v", m.FontBBox)

@@ -165,7 +165,7 @@ func TestFontFile2AllGlyphs(t *testing.T) {
 	for _, tc := range []struct {
 		font *Font
 		data []byte
-	}{{LiberationSerif(), liberationSerifRegular}, {LiberationSerifBold(), liberationSerifBoldData}} {
+	}{{LiberationSerif(), liberationSerifRegular}, {LiberationSerifBold(), liberationSerifBoldData}, {LiberationSerifItalic(), liberationSerifItalicData}} {
 		s := tc.font.NewSubset()
 		for g := range tc.font.NumGlyphs() {
 			s.keep.set(uint16(g))
@@ -225,7 +225,7 @@ func TestFontFile2Empty(t *testing.T) {
 func TestFontFile2OTS(t *testing.T) {
 	ots := tool(t, "ots-sanitize", "opentype-sanitizer")
 	dir := t.TempDir()
-	for _, f := range []*Font{LiberationSerif(), LiberationSerifBold()} {
+	for _, f := range []*Font{LiberationSerif(), LiberationSerifBold(), LiberationSerifItalic()} {
 		s := f.NewSubset()
 		for _, text := range []string{textName, textTitle, textAgency, textTime} {
 			if err := s.Add(text); err != nil {
