@@ -69,7 +69,10 @@ var searchMigration = dialectMigration{
 	},
 	postgres: []string{
 		// meta_tsv: the metadata tokens; all_tsv: metadata and body. Both
-		// are built in Go as tsvector literals from Go-folded tokens.
+		// are built in Go as tsvector literals from Go-folded tokens, and
+		// both end with the filter values as tag lexemes (as on SQLite), so
+		// that one GIN scan intersects the words with the agencies, types,
+		// direction and status (package search, postgres.go).
 		`CREATE TABLE doc_search (
 			doc_id     TEXT PRIMARY KEY,
 			agency_id  TEXT NOT NULL,
@@ -82,10 +85,18 @@ var searchMigration = dialectMigration{
 		)`,
 		`CREATE INDEX doc_search_meta_tsv ON doc_search USING GIN (meta_tsv)`,
 		`CREATE INDEX doc_search_all_tsv ON doc_search USING GIN (all_tsv)`,
-		`CREATE INDEX doc_search_date ON doc_search (doc_date, doc_id)`,
-		`CREATE INDEX doc_search_agency_date ON doc_search (agency_id, doc_date)`,
+		`CREATE INDEX doc_search_date ON doc_search (doc_date, doc_id) INCLUDE (agency_id, type_code, direction, status)`,
+		`CREATE INDEX doc_search_agency_date ON doc_search (agency_id, doc_date, doc_id) INCLUDE (type_code, direction, status)`,
+		// Every term of 2 or more characters ever indexed, so that a prefix
+		// being typed becomes an OR of the few terms that have it, which GIN
+		// reads lazily, instead of 'pre':*, for which GIN first builds a
+		// bitmap of every document with any such term. Terms of removed
+		// documents stay; they only cost an empty posting list. COLLATE "C"
+		// so that a prefix is a range of bytes.
+		`CREATE TABLE doc_search_terms (term TEXT COLLATE "C" PRIMARY KEY)`,
 	},
 	postgresDown: []string{
+		`DROP TABLE doc_search_terms`,
 		`DROP TABLE doc_search`,
 	},
 }

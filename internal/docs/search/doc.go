@@ -22,21 +22,31 @@
 //   - SQLite (the embedded default): an FTS5 table without stored content
 //     (no stored content, contentless_delete=1) beside a small table of filter
 //     columns. Its rowid is not arbitrary: it is the document date in seconds
-//     times 2^20 plus a sequence number, so that walking the full-text index
-//     in rowid order is walking it newest first, and a date range is a rowid
-//     range. Agency, type, direction and status are also indexed as tokens
-//     of a third FTS column, so that FTS5 intersects them with the words
-//     instead of SQLite checking them row by row. The last word typed is a
-//     prefix: two or three characters use FTS5's prefix indexes, longer
-//     ones become an OR of the indexed tokens that start with them (kept in
-//     doc_search_terms), because FTS5 would otherwise merge the doclists of
-//     all those tokens before returning the first row.
+//     times 2^20 plus a sequence number, negated, so that walking the
+//     full-text index in ascending rowid order (which FTS5 does two to three
+//     times faster than descending) is walking it newest first, and a date
+//     range is a rowid range. Two FTS5 tables, the metadata alone and the
+//     metadata with the body, so that no search needs a column filter
+//     (which makes FTS5 read the positions of every candidate). Agency,
+//     type, direction and status are indexed as tag tokens (U+E000 and a
+//     letter, which no word can be), so that FTS5 intersects them with the
+//     words instead of SQLite checking them row by row. The last word typed
+//     is a prefix: two or three characters use FTS5's prefix indexes,
+//     longer ones become an OR of the indexed tokens that start with them
+//     (kept in doc_search_terms), because FTS5 would otherwise merge the
+//     doclists of all those tokens before returning the first row.
 //   - PostgreSQL (scale-out): two tsvector columns (the metadata alone, and
 //     metadata plus body) with GIN indexes, built in Go as tsvector literals,
 //     so that PostgreSQL's text parser (which would read "05/QĐ-UBND" as a
-//     file path) is never involved, and plain columns with B-tree indexes for
-//     the filters.
-//
+//     file path) is never involved; the filter values are lexemes too, and
+//     B-tree indexes on (doc_date, doc_id) and (agency_id, doc_date, doc_id)
+//     cover the filters. The planner does not choose: a search first walks
+//     the newest documents the filters keep (a thousand at most) checking
+//     each against the words, which answers common words at once; only when
+//     that page is short does it ask GIN for the words and tags and sort the
+//     few matches, which answers rare words. Prefixes are expanded from
+//     doc_search_terms as on SQLite.
+
 // # Ordering
 //
 // Results come in two tiers: first the documents where every search word is
