@@ -59,6 +59,6 @@ Start with:  kyso serve --demo   (creates ./kyso-data with a demo province, then
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = true
-	root.AddCommand(newInitCmd(), newServeCmd(), newAxisCmd(), newCACmd(), newCertCmd(), newSignCmd(), newVerifyCmd(), newAuditCmd(), newVersionCmd())
+	root.AddCommand(newInitCmd(), newServeCmd(), newAxisCmd(), newExchangeCmd(), newCACmd(), newCertCmd(), newSignCmd(), newVerifyCmd(), newAuditCmd(), newVersionCmd())
 	return root
 }
