@@ -523,4 +523,17 @@ func TestExchangeBetweenDeployments(t *testing.T) {
 	if in := clerkBT.incoming(); len(in) != n+1 {
 		t.Fatalf("Kon Tum's department has %d incoming documents, want %d", len(in), n+1)
 	}
+	// The operator's view: everything delivered, nothing failed or refused.
+	var st struct {
+		Outbox   map[string]int    `json:"outbox"`
+		Failed   []json.RawMessage `json:"failed_deliveries"`
+		Rejected []json.RawMessage `json:"rejected_arrivals"`
+	}
+	if err := json.Unmarshal([]byte(kysoCmd(t, nil, "exchange", "status", "--data", dirA, "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Outbox["pending"] != 0 || st.Outbox["failed"] != 0 || st.Outbox["delivered"] < n+5 || len(st.Failed) != 0 || len(st.Rejected) != 0 {
+		t.Fatalf("kyso exchange status on A: %+v", st)
+	}
+	t.Logf("A's outbox: %v", st.Outbox)
 }
