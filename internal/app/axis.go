@@ -1,16 +1,21 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"slices"
 	"time"
 
 	"github.com/kyso-vn/kyso/internal/exchange/axis"
+	"github.com/kyso-vn/kyso/internal/i18n"
 	"github.com/kyso-vn/kyso/internal/org"
 	"github.com/kyso-vn/kyso/internal/pki"
+	"github.com/kyso-vn/kyso/internal/validate/path"
+	"github.com/kyso-vn/kyso/internal/validate/revocation"
 )
 
 // ServeAxis runs this installation as an exchange axis on ln until ctx
@@ -25,13 +30,48 @@ func (a *App) ServeAxis(ctx context.Context, ln net.Listener, hosts []string) er
 		return err
 	}
 	pool := a.trustPool()
-	srv, err := axis.NewServer(axis.Config{DB: a.DB, Log: a.Log, SignerRoots: pool})
+	srv, err := axis.NewServer(axis.Config{DB: a.DB, Log: a.Log, SignerRoots: pool, VerifyClient: a.VerifyAxisClient})
 	if err != nil {
 		return err
 	}
 	go a.purgeAxis(ctx)
 	a.Log.Info("kyso axis is serving", "url", "https://"+ln.Addr().String(), "data", a.Config.DataDir, "trusted_cas", len(a.TrustAnchors()))
 	return axis.Serve(ctx, ln, srv, axis.ServerTLSConfig(cert, pool), a.Log)
+}
+
+// VerifyAxisClient refuses an agency whose client certificate its CA has
+// revoked or suspended, asking the CA's OCSP responder or CRL (answers are
+// cached until their nextUpdate). When no answer can be had, the CA being
+// unreachable, the agency is let in and the failure logged: every package
+// it submits is still verified, signer included.
+func (a *App) VerifyAxisClient(ctx context.Context, cert *x509.Certificate) error {
+	var issuer *x509.Certificate
+	candidates := a.TrustAnchors()
+	if a.PKI != nil {
+		candidates = slices.Concat(a.PKI.Chain(), candidates)
+	}
+	for _, c := range candidates {
+		if bytes.Equal(c.RawSubject, cert.RawIssuer) && cert.CheckSignatureFrom(c) == nil {
+			issuer = c
+			break
+		}
+	}
+	if issuer == nil {
+		return nil // TLS verified the chain; its issuer is not one we hold
+	}
+	a.Validator(i18n.Default) // loads the trust anchors and the revocation cache
+	a.validationMu.Lock()
+	opts := a.validation.opts
+	a.validationMu.Unlock()
+	checker := &revocation.Checker{Client: opts.Client, Cache: opts.Cache, Now: time.Now}
+	st, err := checker.Check(ctx, path.RevocationRequest{Cert: cert, Issuer: issuer, Time: time.Now()})
+	switch {
+	case err == nil && st.State == path.StatusRevoked:
+		return fmt.Errorf("the client certificate %s was revoked (reason %d) at %s", cert.SerialNumber.Text(16), st.ReasonCode, st.RevokedAt.Format(time.RFC3339))
+	case err != nil || st.State != path.StatusGood:
+		a.Log.Warn("axis: no revocation answer for a client certificate; letting it in", "serial", cert.SerialNumber.Text(16), "detail", st.Detail, "err", err)
+	}
+	return nil
 }
 
 // axisServerCert finds or issues the axis's TLS server certificate.
