@@ -72,7 +72,10 @@ var searchMigration = dialectMigration{
 		// are built in Go as tsvector literals from Go-folded tokens, and
 		// both end with the filter values as tag lexemes (as on SQLite), so
 		// that one GIN scan intersects the words with the agencies, types,
-		// direction and status (package search, postgres.go).
+		// direction and status, and hold prefix lexemes for the first two
+		// and three characters of each word, which stand in for SQLite's
+		// prefix indexes when a prefix has too many terms to expand
+		// (package search, postgres.go).
 		`CREATE TABLE doc_search (
 			doc_id     TEXT PRIMARY KEY,
 			agency_id  TEXT NOT NULL,

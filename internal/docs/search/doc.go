@@ -44,8 +44,15 @@
 //     the newest documents the filters keep (a thousand at most) checking
 //     each against the words, which answers common words at once; only when
 //     that page is short does it ask GIN for the words and tags and sort the
-//     few matches, which answers rare words. Prefixes are expanded from
-//     doc_search_terms as on SQLite.
+//     few matches, which answers rare words. The last word typed is a
+//     prefix: for GIN it becomes an OR of the indexed terms that start with
+//     it (kept in doc_search_terms, as on SQLite) when there are at most 32
+//     of them; beyond, it becomes a prefix lexeme (U+E000, 'p' and the first
+//     two or three characters, added to the tsvectors beside every word of
+//     three or more characters, as SQLite's prefix indexes), which finds a
+//     few more documents than the prefix, and the rows are then checked
+//     against the prefix as typed. So "QĐ-UB1", whose "ub1" starts a hundred
+//     terms, is still one GIN intersection of a few lists.
 
 // # Ordering
 //

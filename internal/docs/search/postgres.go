@@ -13,15 +13,15 @@ import (
 func pgIndex(ctx context.Context, q store.Querier, e Entry) error {
 	metaToks := e.metaTokens()
 	meta := newTSVectorBuilder()
-	meta.add(metaToks)
+	meta.addWords(metaToks)
 	all := newTSVectorBuilder()
-	all.add(metaToks)
+	all.addWords(metaToks)
 	all.gap()
-	all.add(appendTokens(nil, e.Body))
-	// The terms, before the tags join all.order.
+	all.addWords(appendTokens(nil, e.Body))
+	// The terms, without the prefix lexemes, before the tags join all.order.
 	terms := make([]string, 0, len(all.order))
 	for _, t := range all.order {
-		if utf8.RuneCountInString(t) >= minPrefixRunes {
+		if !strings.HasPrefix(t, tagMark) && utf8.RuneCountInString(t) >= minPrefixRunes {
 			terms = append(terms, t)
 		}
 	}
@@ -138,28 +138,35 @@ func (s pgEngine) page(ctx context.Context, p plan, t tier, limit, offset int, e
 // because GIN answers 'pre':* by building a bitmap of every document that
 // has any such term before intersecting it with anything, tens of
 // milliseconds for a prefix as short as the ones typed ("so", "ub1"). A
-// prefix with more than maxExpansions terms is left to the row check when
-// other terms or tags narrow the search, and kept as 'pre':* otherwise.
+// prefix with more than pgMaxExpansions terms (or not ending in ASCII)
+// becomes its prefix lexeme instead (prefixQuery), ANDed to the rest of its
+// phrase: that finds a superset of its matches, which the row check then
+// narrows to the prefix as typed.
 func (s pgEngine) ginQuery(ctx context.Context, terms []term) (string, error) {
 	var b strings.Builder
-	var wide []term // prefixes with too many terms
-	for _, t := range terms {
+	for i, t := range terms {
 		var exp []string
+		wide := ""
 		if t.prefix {
 			var err error
-			if exp, err = s.expansions(ctx, t.tokens[len(t.tokens)-1]); err != nil {
+			last := t.tokens[len(t.tokens)-1]
+			if exp, err = s.expansions(ctx, last); err != nil {
 				return "", err
 			}
 			if exp == nil {
-				wide = append(wide, t)
+				wide = prefixQuery(last)
 				t.tokens = t.tokens[:len(t.tokens)-1] // the rest, exact
 				t.prefix = false
-				if len(t.tokens) == 0 {
-					continue
-				}
 			}
 		}
-		if b.Len() > 0 {
+		if i > 0 {
+			b.WriteString(" & ")
+		}
+		if wide != "" {
+			b.WriteString(wide)
+			if len(t.tokens) == 0 {
+				continue
+			}
 			b.WriteString(" & ")
 		}
 		b.WriteByte('(')
@@ -182,11 +189,91 @@ func (s pgEngine) ginQuery(ctx context.Context, terms []term) (string, error) {
 		}
 		b.WriteByte(')')
 	}
-	if b.Len() == 0 {
-		// Nothing exact to search: the wide prefixes themselves.
-		return tsqueryTerms(wide), nil
-	}
 	return b.String(), nil
+}
+
+// Prefix lexemes let GIN find the words that start with a short prefix
+// without reading the posting list of each: every lexeme of a word of
+// three or more characters comes with a prefix lexeme for its first two
+// characters, and of four or more with one for its first three. A prefix
+// lexeme is tagMark, 'p' and the prefix: no word can contain tagMark
+// (isTokenRune), and the kind letter keeps it apart from the filter tags.
+// They have no positions, so a phrase cannot use them: GIN ANDs them with
+// the phrase's other words, and the row check decides.
+const (
+	prefixKind     = "p"
+	maxPrefixRunes = 3 // the longest prefix with a lexeme
+)
+
+func prefixLexeme(prefix string) string { return tagMark + prefixKind + prefix }
+
+// appendPrefixLexemes appends the prefix lexemes of the word w.
+func appendPrefixLexemes(dst []string, w string) []string {
+	n := 0
+	for i := range w {
+		if n >= minPrefixRunes && n <= maxPrefixRunes {
+			dst = append(dst, prefixLexeme(w[:i]))
+		}
+		if n++; n > maxPrefixRunes {
+			break
+		}
+	}
+	return dst
+}
+
+// prefixQuery returns the tsquery that matches every document with a word
+// starting with prefix (of minPrefixRunes or more), and possibly others: the
+// word itself or its prefix lexeme for a prefix of two or three characters,
+// the prefix lexeme of its first three characters for a longer one.
+func prefixQuery(prefix string) string {
+	var b strings.Builder
+	n := 0
+	for i := range prefix {
+		if n == maxPrefixRunes {
+			writeTSLexeme(&b, prefixLexeme(prefix[:i]))
+			return b.String()
+		}
+		n++
+	}
+	b.WriteByte('(')
+	writeTSLexeme(&b, prefix)
+	b.WriteString(" | ")
+	writeTSLexeme(&b, prefixLexeme(prefix))
+	b.WriteByte(')')
+	return b.String()
+}
+
+// addWords appends tokens as add does, and with each new lexeme its prefix
+// lexemes (without positions), so that the budget that drops a lexeme
+// drops its prefix lexemes with it: a word indexed is a word found by its
+// prefixes.
+func (b *tsvectorBuilder) addWords(tokens []string) {
+	var pre []string
+	for i, t := range tokens {
+		if _, seen := b.pos[t]; seen {
+			b.add(tokens[i : i+1])
+			continue
+		}
+		pre = appendPrefixLexemes(pre[:0], t)
+		cost := len(t) + 8
+		for _, p := range pre {
+			if _, seen := b.pos[p]; !seen {
+				cost += len(p) + 8
+			}
+		}
+		if b.size+cost > maxTSBytes {
+			b.next++ // as add does with a lexeme over the budget
+			continue
+		}
+		b.add(tokens[i : i+1])
+		for _, p := range pre {
+			if _, seen := b.pos[p]; !seen {
+				b.pos[p] = nil
+				b.order = append(b.order, p)
+				b.size += len(p) + 8
+			}
+		}
+	}
 }
 
 // pgMaxExpansions bounds the terms a prefix is expanded to. GIN reads an
