@@ -140,8 +140,18 @@ func TestChangedAfterSigning(t *testing.T) {
 	for _, c := range s.Changes {
 		onPage1 = onPage1 || (!c.Allowed && c.Page == 1)
 	}
-	if !onPage1 || !strings.Contains(describe(rep), "NOT permitted") {
+	if !onPage1 || !strings.Contains(describe(rep), "NOT permitted") || !strings.Contains(describe(rep), "page: /Contents changed") {
 		t.Fatalf("the report does not say what changed on page 1:\n%s", describe(rep))
+	}
+	// In Vietnamese, the change too is in Vietnamese, in the text and the
+	// HTML report alike.
+	var vi, html strings.Builder
+	_ = rep.WriteText(&vi, i18n.VI)
+	_ = rep.WriteHTML(&html, i18n.VI)
+	for _, out := range []string{vi.String(), html.String()} {
+		if !strings.Contains(out, "trang: /Contents bị thay đổi") {
+			t.Fatalf("the Vietnamese report:\n%s", out)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/kyso-vn/kyso/internal/i18n"
+	"github.com/kyso-vn/kyso/internal/validate/changes"
 )
 
 //go:embed templates/report.html
@@ -22,9 +23,10 @@ func reportTemplate(lang i18n.Lang) *template.Template {
 		return t.(*template.Template)
 	}
 	t := template.Must(template.New("report.html").Funcs(template.FuncMap{
-		"t":    func(key string) string { return i18n.T(lang, key) },
-		"word": func(ind Indication) string { return IndicationWord(lang, ind) },
-		"time": FormatTime,
+		"t":      func(key string) string { return i18n.T(lang, key) },
+		"word":   func(ind Indication) string { return IndicationWord(lang, ind) },
+		"time":   FormatTime,
+		"change": func(c changes.Change) string { return c.Text(lang) },
 	}).ParseFS(templateFiles, "templates/report.html"))
 	actual, _ := reportTemplates.LoadOrStore(lang, t)
 	return actual.(*template.Template)

@@ -86,7 +86,7 @@ func (r *Report) WriteText(w io.Writer, lang i18n.Lang) error {
 				line(t("verify.label.changes"), t("verify.changes.none"))
 			}
 			for _, c := range s.Changes {
-				v := c.What
+				v := c.Text(lang)
 				if c.Page > 0 {
 					v += fmt.Sprintf(" (%s %d)", t("verify.label.page"), c.Page)
 				}

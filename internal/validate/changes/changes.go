@@ -15,8 +15,10 @@ import (
 	"io"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/kyso-vn/kyso/internal/i18n"
 	"github.com/kyso-vn/kyso/internal/pdf"
 )
 
@@ -26,6 +28,29 @@ type Change struct {
 	Page    int     `json:"page,omitempty"` // 1-based page the change touches, 0 if none
 	What    string  `json:"what"`           // a short English description, stable for tests and logs
 	Allowed bool    `json:"allowed"`
+	// Key and Args say the same in the message catalog, for reports in
+	// the reader's language (Text).
+	Key  string   `json:"key,omitempty"`
+	Args []string `json:"args,omitempty"`
+}
+
+// Text describes the change in lang.
+func (c Change) Text(lang i18n.Lang) string {
+	if c.Key == "" {
+		return c.What
+	}
+	args := make([]any, len(c.Args))
+	for i, a := range c.Args {
+		args[i] = a
+	}
+	return i18n.T(lang, c.Key, args...)
+}
+
+// change builds a Change described by a catalog message.
+func change(ref pdf.Ref, page int, allowed bool, key string, args ...string) Change {
+	c := Change{Object: ref, Page: page, Allowed: allowed, Key: key, Args: args}
+	c.What = c.Text(i18n.EN)
+	return c
 }
 
 // Report lists the changes after the signed revision.
@@ -65,7 +90,7 @@ func Compare(r io.ReaderAt, size, signedEnd int64, docMDP int) (*Report, error) 
 	c.indexPages()
 	c.indexValidationData()
 	if then.NumPages() != now.NumPages() {
-		rep.Changes = append(rep.Changes, Change{What: fmt.Sprintf("the number of pages changed from %d to %d", then.NumPages(), now.NumPages())})
+		rep.Changes = append(rep.Changes, change(pdf.Ref{}, 0, false, "changes.pages", strconv.Itoa(then.NumPages()), strconv.Itoa(now.NumPages())))
 	}
 	size0, _ := pdf.Integer(then.Trailer().Get("Size"))
 	for num := 1; num < size0; num++ {
@@ -74,7 +99,7 @@ func Compare(r io.ReaderAt, size, signedEnd int64, docMDP int) (*Report, error) 
 		b, errB := now.Resolve(ref)
 		if errA != nil || errB != nil {
 			if (errA == nil) != (errB == nil) {
-				rep.Changes = append(rep.Changes, Change{Object: ref, Page: c.pageOf[num], What: "object became unreadable"})
+				rep.Changes = append(rep.Changes, change(ref, c.pageOf[num], false, "changes.unreadable"))
 			}
 			continue
 		}
@@ -94,7 +119,8 @@ type comparer struct {
 	pageOf    map[int]int // object number → page, for pages and their content streams
 	// support holds objects of the file as it is now that carry validation
 	// data (DSS), document metadata (Info, XMP) or signatures and their
-	// appearances: updating them is what signing and LTV do.
+	// appearances: updating them is what signing and LTV do. The value is
+	// the catalog key that says so.
 	support map[int]string
 	// markup collects the text annotations onlyAddsAnnotations let through,
 	// for added to quote.
@@ -142,20 +168,20 @@ func (c *comparer) indexValidationData() {
 		}
 	}
 	if cat, err := c.now.Catalog(); err == nil {
-		walk(cat.Get("DSS"), "validation data (DSS)", 0)
-		walk(cat.Get("Metadata"), "document metadata (XMP)", 0)
-		walk(cat.Get("Extensions"), "developer extensions", 0)
+		walk(cat.Get("DSS"), "changes.dss_updated", 0)
+		walk(cat.Get("Metadata"), "changes.xmp_updated", 0)
+		walk(cat.Get("Extensions"), "changes.extensions_updated", 0)
 	}
-	walk(c.now.Trailer().Get("Info"), "document information (/Info)", 0)
+	walk(c.now.Trailer().Get("Info"), "changes.info_updated", 0)
 	if fields, err := c.now.SignatureFields(); err == nil {
 		for _, f := range fields {
 			if d, err := c.now.DerefDict(f.Ref); err == nil && d != nil {
-				walk(d.Get("V"), "a signature", 1)
-				walk(d.Get("AP"), "a signature's appearance", 1)
+				walk(d.Get("V"), "changes.signature_updated", 1)
+				walk(d.Get("AP"), "changes.appearance_updated", 1)
 			}
 			if f.Widget != f.Ref {
 				if d, err := c.now.DerefDict(f.Widget); err == nil && d != nil {
-					walk(d.Get("AP"), "a signature's appearance", 1)
+					walk(d.Get("AP"), "changes.appearance_updated", 1)
 				}
 			}
 		}
@@ -197,14 +223,14 @@ func (c *comparer) indexPages() {
 	}
 }
 
-func (c *comparer) add(ref pdf.Ref, what string, allowed bool) {
-	c.rep.Changes = append(c.rep.Changes, Change{Object: ref, Page: c.pageOf[ref.Num], What: what, Allowed: allowed})
+func (c *comparer) add(ref pdf.Ref, allowed bool, key string, args ...string) {
+	c.rep.Changes = append(c.rep.Changes, change(ref, c.pageOf[ref.Num], allowed, key, args...))
 }
 
 // classify decides whether one changed object is a permitted change.
 func (c *comparer) classify(ref pdf.Ref, a, b pdf.Object) {
-	if what, ok := c.support[ref.Num]; ok && ref != c.then.Root() {
-		c.add(ref, what+" updated", true)
+	if key, ok := c.support[ref.Num]; ok && ref != c.then.Root() {
+		c.add(ref, true, key)
 		return
 	}
 	da, okA := a.(pdf.Dict)
@@ -212,67 +238,70 @@ func (c *comparer) classify(ref pdf.Ref, a, b pdf.Object) {
 	if !okA || !okB {
 		if arrA, ok := a.(pdf.Array); ok {
 			if arrB, ok := b.(pdf.Array); ok && c.onlyAddsAnnotations(arrA, arrB) {
-				c.add(ref, "annotations array: "+c.added(), true)
+				key, args := c.added()
+				c.add(ref, true, key, args...)
 				return
 			}
 		}
 		if c.pageOf[ref.Num] != 0 {
-			c.add(ref, "page content changed", false)
+			c.add(ref, false, "changes.page_content")
 			return
 		}
-		c.add(ref, describe(a)+" changed", false)
+		c.add(ref, false, "changes.object", describe(a))
 		return
 	}
 	changed := changedKeys(da, db)
 	switch {
 	case ref == c.then.Root():
 		if subset(changed, "AcroForm", "DSS", "Perms", "Extensions", "Version", "Metadata") {
-			c.add(ref, "catalog: form, validation data or metadata ("+join(changed)+")", true)
+			c.add(ref, true, "changes.catalog_allowed", join(changed))
 			return
 		}
-		c.add(ref, "catalog: "+join(changed)+" changed", false)
+		c.add(ref, false, "changes.catalog", join(changed))
 	case c.pageOf[ref.Num] != 0 && typeOf(da) == "Page":
 		if subset(changed, "Annots") {
 			arrA, _ := c.derefArray(c.then, da.Get("Annots"))
 			arrB, _ := c.derefArray(c.now, db.Get("Annots"))
 			if c.onlyAddsAnnotations(arrA, arrB) {
-				c.add(ref, "page: "+c.added(), true)
+				key, args := c.added()
+				c.add(ref, true, key, args...)
 				return
 			}
-			c.add(ref, "page: annotations added or changed", false)
+			c.add(ref, false, "changes.annotations")
 			return
 		}
-		c.add(ref, "page: "+join(changed)+" changed", false)
+		c.add(ref, false, "changes.page", join(changed))
 	case isForm(da) || c.isFormRef(ref):
 		if subset(changed, "Fields", "SigFlags", "DR", "DA", "NeedAppearances") {
-			c.add(ref, "form: fields added", true)
+			c.add(ref, true, "changes.fields_added")
 			return
 		}
-		c.add(ref, "form: "+join(changed)+" changed", false)
+		c.add(ref, false, "changes.form", join(changed))
 	case da.Get("FT") == pdf.Name("Sig") && subset(changed, "V", "AP", "MK", "F", "Lock", "SV", "DA", "AS"):
-		c.add(ref, "an empty signature field was signed", true)
+		c.add(ref, true, "changes.field_signed")
 	case c.docMDP != 1 && da.Get("FT") != nil && da.Get("FT") != pdf.Name("Sig") && subset(changed, "V", "AP", "AS", "I"):
-		c.add(ref, "a form field was filled in", true)
+		c.add(ref, true, "changes.field_filled")
 	default:
-		what := describe(da) + " " + join(changed) + " changed"
 		if c.pageOf[ref.Num] != 0 {
-			what = "page content changed"
+			c.add(ref, false, "changes.page_content")
+			return
 		}
-		c.add(ref, what, false)
+		c.add(ref, false, "changes.keys", describe(da), join(changed))
 	}
 }
 
-// added names what onlyAddsAnnotations let through.
-func (c *comparer) added() string {
+// added names what onlyAddsAnnotations let through, as a catalog key and
+// its arguments.
+func (c *comparer) added() (string, []string) {
 	if c.docMDP == 3 {
-		return "annotations added (permitted by the certification, DocMDP 3)"
+		return "changes.annotations_mdp3", nil
 	}
 	if len(c.markup) > 0 {
-		s := "text added on the page: " + strings.Join(c.markup, "; ")
+		s := strings.Join(c.markup, "; ")
 		c.markup = nil
-		return s
+		return "changes.text_added", []string{s}
 	}
-	return "signature fields added"
+	return "changes.signature_fields", nil
 }
 
 // onlyAddsAnnotations reports whether after keeps every element of before
@@ -303,7 +332,7 @@ func (c *comparer) onlyAddsAnnotations(before, after pdf.Array) bool {
 		// report quotes it so that the reader sees what was added.
 		if st, _ := d.Get("Subtype").(pdf.Name); c.docMDP == 0 && (st == "FreeText" || st == "Stamp") {
 			text, _ := pdf.Text(d.Get("Contents"))
-			c.markup = append(c.markup, fmt.Sprintf("%s annotation “%s”", st, strings.ReplaceAll(text, "\n", " / ")))
+			c.markup = append(c.markup, "“"+strings.ReplaceAll(text, "\n", " / ")+"”")
 			continue
 		}
 		return false
