@@ -475,11 +475,7 @@ func (s *Service) Issue(ctx context.Context, a *org.Actor, id string) (*Document
 		if err := s.setStatus(ctx, tx, d, []Status{StatusIssuing}, StatusIssued); err != nil {
 			return err
 		}
-		v, err := s.latest(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if _, err := s.addVersion(ctx, tx, a, id, "issued", issuedName(d, v.FileName), final, ""); err != nil {
+		if _, err := s.addVersion(ctx, tx, a, id, "issued", IssuedFileName(d), final, ""); err != nil {
 			return err
 		}
 		if err := s.index(ctx, tx, d, final); err != nil {
@@ -652,8 +648,13 @@ func signedName(name string) string {
 	return strings.TrimSuffix(name, filepath.Ext(name)) + "-da-ky.pdf"
 }
 
-func issuedName(d *Document, name string) string {
+// IssuedFileName is the file name of an issued document, from its symbol
+// (01/QĐ-STTTT → 01-QĐ-STTTT.pdf); its id before it has one.
+func IssuedFileName(d *Document) string {
 	sym := strings.NewReplacer("/", "-", " ", "", "&", "-").Replace(d.Symbol)
+	if sym == "" {
+		sym = d.ID
+	}
 	return sym + ".pdf"
 }
 
@@ -682,7 +683,7 @@ func (s *Service) deliverInternally(ctx context.Context, tx *store.Tx, a *org.Ac
 	}
 	for _, r := range list {
 		in := Arrival{AgencyID: r.agency, TypeCode: d.TypeCode, Subject: d.Subject, Urgency: d.Urgency, Number: d.Number, Symbol: d.Symbol,
-			IssuedAt: d.IssuedAt, SenderName: sender.Name, SenderCode: sender.Code, SourceID: d.ID, FileName: issuedName(d, ""), File: final, Report: report}
+			IssuedAt: d.IssuedAt, SenderName: sender.Name, SenderCode: sender.Code, SourceID: d.ID, FileName: IssuedFileName(d), File: final, Report: report}
 		if _, err := s.receive(ctx, tx, in); err != nil {
 			return err
 		}
@@ -724,23 +725,32 @@ func (s *Service) toPDF(ctx context.Context, name string, data []byte) ([]byte, 
 	return out, strings.TrimSuffix(name, filepath.Ext(name)) + ".pdf", nil
 }
 
-// sendExternally hands the recipients outside this deployment to the
-// exchange, in the issuing transaction.
-func (s *Service) sendExternally(ctx context.Context, tx *store.Tx, d *Document, final []byte) error {
-	rows, err := tx.QueryContext(ctx, `SELECT organ_code, name FROM document_recipients WHERE document_id = ? AND agency_id IS NULL`, d.ID)
+// externalRecipients lists a document's recipients outside this
+// deployment, by identifier code.
+func externalRecipients(ctx context.Context, tx *store.Tx, docID string) ([]Recipient, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT organ_code, name FROM document_recipients WHERE document_id = ? AND agency_id IS NULL`, docID)
 	if err != nil {
-		return fmt.Errorf("docs: recipients: %w", err)
+		return nil, fmt.Errorf("docs: recipients: %w", err)
 	}
+	defer rows.Close()
 	var to []Recipient
 	for rows.Next() {
 		var r Recipient
 		if err := rows.Scan(&r.OrganCode, &r.Name); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		to = append(to, r)
 	}
-	rows.Close()
+	return to, rows.Err()
+}
+
+// sendExternally hands the recipients outside this deployment to the
+// exchange, in the issuing transaction.
+func (s *Service) sendExternally(ctx context.Context, tx *store.Tx, d *Document, final []byte) error {
+	to, err := externalRecipients(ctx, tx, d.ID)
+	if err != nil {
+		return err
+	}
 	if len(to) == 0 {
 		return nil
 	}

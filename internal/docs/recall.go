@@ -47,20 +47,10 @@ func (s *Service) Recall(ctx context.Context, a *org.Actor, id, reason string) e
 			return err
 		}
 		// Recipients elsewhere.
-		var to []Recipient
-		rs, err := tx.QueryContext(ctx, `SELECT organ_code, name FROM document_recipients WHERE document_id = ? AND agency_id IS NULL`, d.ID)
+		to, err := externalRecipients(ctx, tx, d.ID)
 		if err != nil {
-			return fmt.Errorf("docs: recall: %w", err)
+			return err
 		}
-		for rs.Next() {
-			var r Recipient
-			if err := rs.Scan(&r.OrganCode, &r.Name); err != nil {
-				rs.Close()
-				return err
-			}
-			to = append(to, r)
-		}
-		rs.Close()
 		if len(to) == 0 {
 			return nil
 		}

@@ -286,35 +286,7 @@ const pgMaxExpansions = 32
 // are more than pgMaxExpansions or the prefix does not end in ASCII (the
 // range needs a successor).
 func (s pgEngine) expansions(ctx context.Context, prefix string) ([]string, error) {
-	last := prefix[len(prefix)-1]
-	if last >= utf8.RuneSelf-1 {
-		return nil, nil
-	}
-	next := prefix[:len(prefix)-1] + string(last+1)
-	rows, err := s.q.QueryContext(ctx, `SELECT term FROM doc_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`,
-		prefix, next, pgMaxExpansions+1)
-	if err != nil {
-		return nil, fmt.Errorf("expand %q: %w", prefix, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	switch {
-	case len(out) > pgMaxExpansions:
-		return nil, nil
-	case len(out) == 0:
-		return []string{prefix}, nil
-	}
-	return out, nil
+	return expandPrefix(ctx, s.q, prefix, pgMaxExpansions)
 }
 
 // walkCandidates is how many filtered documents the walk tests before the

@@ -445,3 +445,39 @@ func result(hits []Hit, limit int) Result {
 	}
 	return Result{Hits: hits}
 }
+
+// expandPrefix lists the indexed terms (doc_search_terms, kept by both
+// engines) that start with prefix: the prefix itself when none does, which
+// then matches nothing, or nil when there are more than limit or the prefix
+// does not end in ASCII (the range query needs a successor).
+func expandPrefix(ctx context.Context, q store.Querier, prefix string, limit int) ([]string, error) {
+	last := prefix[len(prefix)-1]
+	if last >= utf8.RuneSelf-1 {
+		return nil, nil
+	}
+	next := prefix[:len(prefix)-1] + string(last+1)
+	rows, err := q.QueryContext(ctx, `SELECT term FROM doc_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`,
+		prefix, next, limit+1)
+	if err != nil {
+		return nil, fmt.Errorf("expand %q: %w", prefix, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(out) > limit:
+		return nil, nil
+	case len(out) == 0:
+		return []string{prefix}, nil
+	}
+	return out, nil
+}

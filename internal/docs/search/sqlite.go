@@ -304,35 +304,7 @@ func (s *sqliteEngine) expand(ctx context.Context, terms []term) (string, error)
 // itself when none does, which then matches nothing), or nil when there are
 // too many or the prefix is not ASCII (the range query needs a successor).
 func (s *sqliteEngine) expansions(ctx context.Context, prefix string) ([]string, error) {
-	last := prefix[len(prefix)-1]
-	if last >= utf8.RuneSelf-1 {
-		return nil, nil
-	}
-	next := prefix[:len(prefix)-1] + string(last+1)
-	rows, err := s.q.QueryContext(ctx, `SELECT term FROM doc_search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?`,
-		prefix, next, maxExpansions+1)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	switch {
-	case len(out) > maxExpansions:
-		return nil, nil
-	case len(out) == 0:
-		return []string{prefix}, nil
-	}
-	return out, nil
+	return expandPrefix(ctx, s.q, prefix, maxExpansions)
 }
 
 // tagSet renders "(tag OR tag …)".

@@ -83,7 +83,7 @@ func (x *Exchange) Send(ctx context.Context, tx *store.Tx, d *docs.Document, fil
 			title = u.Title
 		}
 	}
-	env := Envelope(d, from, to, title, x.Docs.Place(ctx, from), fileName(d), file)
+	env := Envelope(d, from, to, title, x.Docs.Place(ctx, from), docs.IssuedFileName(d), file)
 	if d.Replaces != "" {
 		codes := make([]string, len(to))
 		for i, r := range to {
@@ -108,14 +108,6 @@ func (x *Exchange) Send(ctx context.Context, tx *store.Tx, d *docs.Document, fil
 	}
 	x.wakeAfter(tx)
 	return nil
-}
-
-func fileName(d *docs.Document) string {
-	sym := strings.NewReplacer("/", "-", " ", "", "&", "-").Replace(d.Symbol)
-	if sym == "" {
-		sym = d.ID
-	}
-	return sym + ".pdf"
 }
 
 // Report queues the status message of a step the receiving agency took on
