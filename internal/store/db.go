@@ -42,6 +42,7 @@ type DB struct {
 	// at a time anyway; queueing in Go is fair and avoids the busy handler's
 	// sleep-and-retry loop. PostgreSQL does not use it.
 	writeMu sync.Mutex
+	stmts   stmtCache
 }
 
 // SQLiteFile is the database file name inside a data directory.
@@ -172,7 +173,10 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 func (db *DB) SQL() *sql.DB { return db.sql }
 
 // Close closes the pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.closeStatements()
+	return db.sql.Close()
+}
 
 // ExecContext runs a statement outside any transaction.
 func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -180,22 +184,35 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 		db.writeMu.Lock()
 		defer db.writeMu.Unlock()
 	}
-	return db.sql.ExecContext(ctx, rebind(db.dialect, query), args...)
+	query = rebind(db.dialect, query)
+	if st := db.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return db.sql.ExecContext(ctx, query, args...)
 }
 
 // QueryContext runs a query outside any transaction.
 func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return db.sql.QueryContext(ctx, rebind(db.dialect, query), args...)
+	query = rebind(db.dialect, query)
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.sql.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query expected to return at most one row.
 func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.sql.QueryRowContext(ctx, rebind(db.dialect, query), args...)
+	query = rebind(db.dialect, query)
+	if st := db.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.sql.QueryRowContext(ctx, query, args...)
 }
 
 // Tx is a transaction; it implements Querier.
 type Tx struct {
 	tx      *sql.Tx
+	db      *DB
 	dialect Dialect
 	after   []func()
 }
@@ -209,17 +226,29 @@ func (tx *Tx) Dialect() Dialect { return tx.dialect }
 
 // ExecContext runs a statement in the transaction.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, rebind(tx.dialect, query), args...)
+	query = rebind(tx.dialect, query)
+	if st := tx.db.stmt(ctx, query); st != nil {
+		return tx.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, query, args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, rebind(tx.dialect, query), args...)
+	query = rebind(tx.dialect, query)
+	if st := tx.db.stmt(ctx, query); st != nil {
+		return tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.tx.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a query expected to return at most one row.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, rebind(tx.dialect, query), args...)
+	query = rebind(tx.dialect, query)
+	if st := tx.db.stmt(ctx, query); st != nil {
+		return tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
 // InTx runs fn inside tx: the work joins the outer transaction, which
@@ -247,7 +276,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = stx.Rollback()
 		}
 	}()
-	tx := &Tx{tx: stx, dialect: db.dialect}
+	tx := &Tx{tx: stx, db: db, dialect: db.dialect}
 	if err = fn(tx); err != nil {
 		return err
 	}
